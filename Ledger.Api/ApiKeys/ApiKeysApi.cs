@@ -1,0 +1,90 @@
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.ApiKeys;
+
+public static class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("api-keys", "API keys").RequireAuthorization(Policies.Admin);
+
+        group.MapPost("/", Create)
+            .WithName("CreateApiKey")
+            .WithSummary("Issue a key for a role; the secret is in this answer only and is stored hashed.");
+        group.MapGet("/", List)
+            .WithName("ListApiKeys")
+            .WithSummary("Every key, newest first, without secrets.");
+        group.MapDelete("/{id:long}", Revoke)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke a key; it stops working at once.");
+        return app;
+    }
+
+    public static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> Create(
+        CreateApiKeyRequest request, Caller caller, Writer writer)
+    {
+        var key = ApiKeySecrets.Generate();
+        var outcome = await writer.Run<CreatedApiKeyResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            if (request.CommunityId is { } communityId
+                && w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = communityId }) == 0)
+                return Failure.Invalid("communityId", "community-not-found", communityId);
+
+            var row = w.Connection.QuerySingle<ApiKeyRow>(
+                """
+                INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
+                VALUES (@Name, @Role, @CommunityId, @Hash, @Prefix, @At)
+                RETURNING id, name, role, community_id, key_prefix, created_at, revoked_at
+                """,
+                new
+                {
+                    Name = request.Name.Trim(),
+                    request.Role,
+                    request.CommunityId,
+                    Hash = ApiKeySecrets.Hash(key),
+                    Prefix = ApiKeySecrets.Display(key),
+                    At = w.NowText,
+                });
+            w.Audit("api-key.created", $"api-key:{row.Id}", row.ToResponse());
+            return new CreatedApiKeyResponse(row.Id, row.Name, row.Role, row.CommunityId, key, row.CreatedAt);
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<Page<ApiKeyResponse>>, ProblemHttpResult>> List(Database database, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<ApiKeyRow>(
+            """
+            SELECT id, name, role, community_id, key_prefix, created_at, revoked_at
+            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC LIMIT @Take
+            """, page.Value);
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<bool>(caller, StatusCodes.Status204NoContent, w =>
+        {
+            var row = w.Connection.QuerySingleOrDefault<ApiKeyRow>(
+                "SELECT id, name, role, community_id, key_prefix, created_at, revoked_at FROM api_keys WHERE id = @Id", new { Id = id });
+            if (row is null)
+                return Failure.NotFound("api-key", id);
+            if (row.RevokedAt is not null)
+                return true;
+            // Revoking the last working admin key would lock everyone out of key management for good.
+            if (row.Role == Roles.Admin
+                && w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL") == 1)
+                return Failure.Conflict("conflict", "last-admin-key");
+            w.Connection.Execute("UPDATE api_keys SET revoked_at = @At WHERE id = @Id", new { Id = id, At = w.NowText });
+            w.Audit("api-key.revoked", $"api-key:{id}", new { row.Name, row.Role, row.CommunityId });
+            return true;
+        });
+        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Failure!);
+    }
+}

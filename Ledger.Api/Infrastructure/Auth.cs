@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Api.Infrastructure;
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Staff = "staff";
+    public const string Client = "client";
+    public const string Auditor = "auditor";
+
+    public static readonly string[] All = [Admin, Staff, Client, Auditor];
+
+    /// <summary>Staff and client keys act for one community; admin and auditor keys see all.</summary>
+    public static bool IsScoped(string role) => role is Staff or Client;
+}
+
+/// <summary>Who may call an endpoint. Every /api/v1 endpoint names one of these; a test fails if one does not.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Staff = "staff";
+    public const string Write = "write";
+    public const string Read = "read";
+    public const string Audit = "audit";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
+    {
+        [Admin] = [Roles.Admin],
+        [Staff] = [Roles.Admin, Roles.Staff],
+        [Write] = [Roles.Admin, Roles.Staff, Roles.Client],
+        [Read] = [Roles.Admin, Roles.Staff, Roles.Client, Roles.Auditor],
+        [Audit] = [Roles.Admin, Roles.Auditor],
+    };
+}
+
+/// <summary>
+/// API keys: random 256-bit secrets handed out once. Only their SHA-256 is stored — a slow password hash buys
+/// nothing for secrets with this much entropy and would cost every request.
+/// </summary>
+public static class ApiKeySecrets
+{
+    public const string Prefix = "lk_";
+
+    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>The part shown in listings so a person can tell keys apart without the secret.</summary>
+    public static string Display(string key) => key.Length <= 10 ? key : key[..10];
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+public static class LedgerClaims
+{
+    public const string KeyId = "ledger:key-id";
+    public const string CommunityId = "ledger:community-id";
+}
+
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    Database database)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+            return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("Not a Bearer token.");
+        var key = header["Bearer ".Length..].Trim();
+        if (key.Length is 0 or > 200)
+            return AuthenticateResult.Fail("Malformed key.");
+
+        await using var connection = await database.OpenReadAsync(Context.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Role, long? CommunityId)>(
+            "SELECT id, role, community_id FROM api_keys WHERE key_hash = @Hash AND revoked_at IS NULL",
+            new { Hash = ApiKeySecrets.Hash(key) });
+        if (row.Id == 0)
+            return AuthenticateResult.Fail("Unknown or revoked key.");
+
+        var claims = new List<Claim>
+        {
+            new(LedgerClaims.KeyId, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Role, row.Role),
+        };
+        if (row.CommunityId is { } communityId)
+            claims.Add(new Claim(LedgerClaims.CommunityId, communityId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Write(Context, new Failure(401, "unauthorized", "unauthorized"));
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Write(Context, Failure.Forbidden());
+}

@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+
+namespace Ledger.Api.Infrastructure;
+
+/// <summary>
+/// The one way to reach the database. Reads take a pooled connection each; writes go through <see cref="Writer"/>,
+/// which holds the only write connection. Everything SQLite-specific about connecting lives here and in
+/// <see cref="Sql"/>, so the PostgreSQL port has two files to replace.
+/// </summary>
+public sealed class Database
+{
+    public Database(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString("Ledger");
+        if (string.IsNullOrWhiteSpace(configured))
+            configured = "Data Source=ledger.db";
+        // A bare path is accepted too: "ConnectionStrings__Ledger=/var/lib/ledger/ledger.db".
+        if (!configured.Contains('='))
+            configured = $"Data Source={configured}";
+
+        var builder = new SqliteConnectionStringBuilder(configured)
+        {
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            ForeignKeys = true,
+            Pooling = true,
+            // Seconds a command waits on a lock before SQLITE_BUSY surfaces; readers never wait on WAL writers,
+            // but checkpoints and the migrator can hold the file briefly.
+            DefaultTimeout = 5,
+        };
+        if (builder.Cache == SqliteCacheMode.Shared)
+            throw new InvalidOperationException("Cache=Shared is not supported: it serialises readers behind the writer.");
+        ConnectionString = builder.ToString();
+        FilePath = Path.GetFullPath(builder.DataSource);
+    }
+
+    public string ConnectionString { get; }
+
+    public string FilePath { get; }
+
+    /// <summary>A pooled connection for reading. Dispose it when the query is done.</summary>
+    public SqliteConnection OpenRead()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection set up for durable writes. WAL lets readers run beside the writer; synchronous=FULL makes every
+    /// COMMIT reach the disk before the caller is answered, which group commit pays for once per batch.
+    /// </summary>
+    internal SqliteConnection OpenWrite()
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+}

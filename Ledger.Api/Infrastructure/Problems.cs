@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ledger.Api.Infrastructure;
+
+/// <summary>
+/// The one way errors become answers: RFC 9457 problem+json with the contract's <c>code</c>, a localized title and
+/// detail, and the request id — never a stack trace or SQL.
+/// </summary>
+public static class Problems
+{
+    public static ProblemHttpResult From(Failure failure) => TypedResults.Problem(Build(failure));
+
+    public static ProblemDetails Build(Failure failure)
+    {
+        ProblemDetails problem = failure.Errors is { } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+            : new ProblemDetails();
+        problem.Status = failure.Status;
+        problem.Title = Text.Title(failure.Status);
+        problem.Detail = Text.Get(failure.MessageKey, failure.Args);
+        problem.Extensions["code"] = failure.Code;
+        return problem;
+    }
+
+    /// <summary>For middleware and auth handlers, which answer outside an endpoint.</summary>
+    public static async Task Write(HttpContext http, Failure failure)
+    {
+        if (http.Response.HasStarted)
+            return;
+        http.Response.Clear();
+        http.Response.StatusCode = failure.Status;
+        var service = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await service.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Build(failure) });
+    }
+
+    /// <summary>Runs on every problem written through the framework: fills in what a bare status lacks.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (!problem.Extensions.ContainsKey("code"))
+        {
+            var (code, key) = status switch
+            {
+                400 => ("validation", "validation"),
+                401 => ("unauthorized", "unauthorized"),
+                403 => ("forbidden", "forbidden"),
+                404 => ("not-found", "route-not-found"),
+                405 => ("method-not-allowed", "method-not-allowed"),
+                413 => ("payload-too-large", "payload-too-large"),
+                415 => ("unsupported-media-type", "unsupported-media-type"),
+                _ when status >= 500 => ("internal", "internal"),
+                _ => ("conflict", "bad-request"),
+            };
+            problem.Extensions["code"] = code;
+            problem.Title = Text.Title(status);
+            problem.Detail ??= Text.Get(key, BodyLimit.MaxBytes);
+        }
+        // The framework's default "type" links point at an external RFC site; they add nothing a client can use.
+        problem.Type = null;
+        problem.Extensions.Remove("traceId");
+        problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+    }
+}
+
+/// <summary>Turns exceptions into problems: bad requests the framework throws become 4xx, anything else a bare 500.</summary>
+public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var failure = exception switch
+        {
+            BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload-too-large", "payload-too-large", BodyLimit.MaxBytes),
+            BadHttpRequestException { StatusCode: 415 } => new Failure(415, "unsupported-media-type", "unsupported-media-type"),
+            BadHttpRequestException { InnerException: JsonException json } =>
+                new Failure(400, "validation", "malformed-json", string.IsNullOrEmpty(json.Path) ? "$" : json.Path),
+            BadHttpRequestException bad => new Failure(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation", "bad-request", bad.Message),
+            WriterStoppedException => new Failure(503, "unavailable", "unavailable"),
+            _ => null,
+        };
+        if (failure is null)
+        {
+            if (http.RequestAborted.IsCancellationRequested)
+                return true;
+            logger.LogError(exception, "Unhandled exception for {Method} {Path} (request {RequestId})",
+                http.Request.Method, http.Request.Path, http.TraceIdentifier);
+            failure = new Failure(500, "internal", "internal");
+        }
+        await Problems.Write(http, failure);
+        return true;
+    }
+}

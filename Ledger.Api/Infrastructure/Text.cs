@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Ledger.Api.Infrastructure;
+
+/// <summary>
+/// Every message the API writes, in zh-CN (the default) and English (Accept-Language: en). Validation messages of
+/// FluentValidation's own rules come from its built-in translations; these are ours.
+/// </summary>
+public static class Text
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Messages = new(StringComparer.Ordinal)
+    {
+        ["validation"] = ("请求内容有误，请检查后重试。", "The request has invalid fields."),
+        ["not-found"] = ("未找到{0}（{1}）。", "No {0} with id {1}."),
+        ["forbidden"] = ("此密钥无权执行该操作。", "This API key may not do that."),
+        ["unauthorized"] = ("缺少有效的 API 密钥，请在 Authorization 头中使用 Bearer 密钥。", "A valid API key is required: send Authorization: Bearer <key>."),
+        ["malformed-json"] = ("请求体不是有效的 JSON，或字段类型不正确：{0}", "The body is not valid JSON or a field has the wrong type: {0}"),
+        ["bad-request"] = ("请求无效：{0}", "Bad request: {0}"),
+        ["unsupported-media-type"] = ("请求体须为 application/json。", "The body must be application/json."),
+        ["payload-too-large"] = ("请求体超过 {0} 字节的上限。", "The body is larger than the limit of {0} bytes."),
+        ["internal"] = ("服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号。", "Something went wrong on our side; retry later, or report the request id."),
+        ["unavailable"] = ("服务正在停止，请稍后重试。", "The service is shutting down; retry shortly."),
+        ["route-not-found"] = ("没有这个接口。", "There is no such endpoint."),
+        ["method-not-allowed"] = ("该接口不支持此请求方法。", "This endpoint does not accept that method."),
+        ["idempotency-key-reused"] = ("该 Idempotency-Key 已用于内容不同的请求。", "This Idempotency-Key was already used with a different request."),
+        ["idempotency-key-invalid"] = ("Idempotency-Key 须为 1 至 100 个可见字符。", "Idempotency-Key must be 1 to 100 visible characters."),
+        ["duplicate-openid"] = ("该微信 openid 已绑定志愿者 {0}。", "This WeChat openid is already bound to volunteer {0}."),
+        ["community-required"] = ("请指定社区（communityId）。", "Give the community (communityId)."),
+        ["community-not-found"] = ("社区 {0} 不存在。", "Community {0} does not exist."),
+        ["community-forbidden-key"] = ("管理员和审计员密钥不能绑定社区；员工和客户端密钥必须绑定社区。", "Admin and auditor keys take no community; staff and client keys need one."),
+        ["effective-from-order"] = ("生效时间不能早于当前最新版本（{0}）。", "effectiveFrom may not be earlier than the latest version's ({0})."),
+        ["invalid-cursor"] = ("分页游标无效。", "The cursor is not valid."),
+        ["time-zone"] = ("未知的时区：{0}。", "Unknown time zone: {0}."),
+        ["rule-out-of-range"] = ("须在 {0} 至 {1} 之间。", "Must be between {0} and {1}."),
+        ["rule-below-other"] = ("不能小于 {0}（{1}）。", "May not be less than {0} ({1})."),
+        ["rule-too-many"] = ("最多 {1} 项。", "At most {1} entries."),
+        ["rule-invalid-name"] = ("类别名须为 1 至 {1} 个字母、数字、- 或 _。", "A category is 1 to {1} letters, digits, '-' or '_'."),
+        ["rule-wrong-count"] = ("须正好 {0} 个数。", "Exactly {0} numbers are needed."),
+        ["rule-not-increasing"] = ("须严格递增，且在 {0} 至 {1} 之间。", "Must rise strictly, each between {0} and {1}."),
+        ["rule-grades-out-of-order"] = ("等级时长门槛须满足：优秀 ≥ 良好 ≥ 合格。", "Hour thresholds must satisfy excellent ≥ good ≥ qualified."),
+        ["one-of"] = ("须为以下之一：{0}。", "Must be one of: {0}."),
+        ["phone"] = ("请填写有效的电话号码（7 至 15 位数字，可带 +、空格或 -）。", "Give a valid phone number (7 to 15 digits; +, spaces and dashes allowed)."),
+        ["no-control-chars"] = ("不能包含控制字符。", "May not contain control characters."),
+        ["patch-empty"] = ("没有要修改的字段。", "Nothing to change."),
+        ["last-admin-key"] = ("这是最后一个有效的管理员密钥，不能撤销；请先创建另一个管理员密钥。", "This is the last working admin key; create another admin key before revoking it."),
+        ["api-key-revoked"] = ("API 密钥 {0} 已撤销。", "API key {0} is already revoked."),
+    };
+
+    private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)
+    {
+        ["community"] = "社区",
+        ["volunteer"] = "志愿者",
+        ["api-key"] = "API 密钥",
+        ["rules"] = "规则",
+    };
+
+    public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;
+
+    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string Get(string key, params object?[] args)
+    {
+        if (!Messages.TryGetValue(key, out var message))
+            return key;
+        var template = IsEnglish ? message.En : message.Zh;
+        return args.Length == 0 ? template : string.Format(CultureInfo.InvariantCulture, template, args);
+    }
+
+    /// <summary>The problem title for a status.</summary>
+    public static string Title(int status) => status switch
+    {
+        400 => IsEnglish ? "Invalid request" : "请求无效",
+        401 => IsEnglish ? "Unauthorized" : "未认证",
+        403 => IsEnglish ? "Forbidden" : "无权访问",
+        404 => IsEnglish ? "Not found" : "未找到",
+        405 => IsEnglish ? "Method not allowed" : "不支持的请求方法",
+        409 => IsEnglish ? "Conflict" : "冲突",
+        413 => IsEnglish ? "Payload too large" : "请求体过大",
+        415 => IsEnglish ? "Unsupported media type" : "不支持的媒体类型",
+        429 => IsEnglish ? "Too many requests" : "请求过于频繁",
+        503 => IsEnglish ? "Service unavailable" : "服务暂不可用",
+        _ when status >= 500 => IsEnglish ? "Internal error" : "内部错误",
+        _ => IsEnglish ? "Request failed" : "请求失败",
+    };
+}

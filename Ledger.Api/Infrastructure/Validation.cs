@@ -1,0 +1,56 @@
+using FluentValidation;
+
+namespace Ledger.Api.Infrastructure;
+
+/// <summary>
+/// Runs FluentValidation for minimal APIs: one generic filter, attached to a group, that validates each argument whose
+/// type has a validator and answers 400 <c>validation</c> with the field errors.
+/// </summary>
+public static class Validation
+{
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilterFactory((factory, next) =>
+        {
+            var services = factory.ApplicationServices;
+            var validated = factory.MethodInfo.GetParameters()
+                .Select((parameter, index) => (index, validator: services.GetService(typeof(IValidator<>).MakeGenericType(parameter.ParameterType)) as IValidator))
+                .Where(p => p.validator is not null)
+                .Select(p => (p.index, validator: p.validator!))
+                .ToArray();
+            if (validated.Length == 0)
+                return next;
+
+            return async invocation =>
+            {
+                // A body that failed to bind has already been answered with a 4xx; there is nothing to validate.
+                if (invocation.HttpContext.Response.StatusCode >= 400)
+                    return (object?)Results.Empty;
+                foreach (var (index, validator) in validated)
+                {
+                    var argument = invocation.Arguments[index];
+                    if (argument is null)
+                        return Problems.From(new Failure(400, "validation", "malformed-json", "$"));
+                    var result = await validator.ValidateAsync(new ValidationContext<object>(argument), invocation.HttpContext.RequestAborted);
+                    if (!result.IsValid)
+                        return Problems.From(new Failure(400, "validation", "validation") { Errors = result.ToDictionary().AsReadOnly() });
+                }
+                return await next(invocation);
+            };
+        });
+
+    /// <summary>Field names in errors and messages as the client sent them: camelCase paths (grading.excellent.minHours).</summary>
+    public static void ConfigureGlobalOptions()
+    {
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : CamelCase(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : CamelCase(member.Name);
+    }
+
+    private static string CamelCase(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary>Free text from people: no control characters (they break CSV exports, logs and receipts).</summary>
+    public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
+        rule.MaximumLength(maxLength)
+            .Must(s => s is null || !s.Any(char.IsControl))
+            .WithMessage(_ => Text.Get("no-control-chars"));
+}

@@ -1,0 +1,20 @@
+using Ledger.Api.ApiKeys;
+using Ledger.Api.Communities;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.Rules;
+using Ledger.Api.Volunteers;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddLedger(builder.Configuration);
+
+var app = builder.Build();
+app.UseLedger();
+app.MapCommunitiesApi();
+app.MapApiKeysApi();
+app.MapRulesApi();
+app.MapVolunteersApi();
+
+app.Run();
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

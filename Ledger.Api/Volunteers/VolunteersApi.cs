@@ -1,0 +1,222 @@
+using System.Data;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Core.Volunteers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.Volunteers;
+
+public static class VolunteersApi
+{
+    public static IEndpointRouteBuilder MapVolunteersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("volunteers", "Volunteers");
+
+        group.MapPost("/", Create)
+            .WithName("CreateVolunteer")
+            .WithSummary("Register a volunteer; the answer carries the member code printed on the card.")
+            .RequireAuthorization(Policies.Write);
+        group.MapGet("/{id:long}", Get)
+            .WithName("GetVolunteer")
+            .WithSummary("One volunteer.")
+            .RequireAuthorization(Policies.Read);
+        group.MapGet("/", Search)
+            .WithName("SearchVolunteers")
+            .WithSummary("Volunteers of a community, newest first; q matches a name, a phone number or a member code.")
+            .RequireAuthorization(Policies.Read);
+        group.MapGet("/by-openid/{openId}", GetByOpenId)
+            .WithName("GetVolunteerByOpenId")
+            .WithSummary("The volunteer bound to a WeChat openid.")
+            .RequireAuthorization(Policies.Read);
+        group.MapGet("/by-code/{memberCode}", GetByCode)
+            .WithName("GetVolunteerByCode")
+            .WithSummary("The volunteer with a member code, as typed or scanned at the counter (case, spaces and dashes ignored).")
+            .RequireAuthorization(Policies.Read);
+        group.MapPatch("/{id:long}", Patch)
+            .WithName("PatchVolunteer")
+            .WithSummary("Change grid, building group, skills, echelon, phone or status.")
+            .RequireAuthorization(Policies.Write);
+        return app;
+    }
+
+    public static async Task<Results<Created<VolunteerResponse>, ProblemHttpResult>> Create(
+        CreateVolunteerRequest request, Caller caller, Writer writer)
+    {
+        if (!caller.CanAccess(request.CommunityId))
+            return Problems.From(Failure.Forbidden());
+        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            var c = w.Connection;
+            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = request.CommunityId }) == 0)
+                return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
+            if (request.WechatOpenId is not null
+                && c.ExecuteScalar<long?>("SELECT id FROM volunteers WHERE wechat_open_id = @OpenId", new { OpenId = request.WechatOpenId }) is { } taken)
+                return Failure.Conflict("duplicate-openid", "duplicate-openid", taken);
+
+            var row = c.QuerySingle<VolunteerRow>(
+                $"""
+                INSERT INTO volunteers (community_id, member_code, name, phone, wechat_open_id, grid, building_group, skills, echelon, status, created_at, updated_at)
+                VALUES (@CommunityId, @MemberCode, @Name, @Phone, @WechatOpenId, @Grid, @BuildingGroup, @Skills, @Echelon, 'active', @At, @At)
+                RETURNING {VolunteerRow.Columns}
+                """,
+                new
+                {
+                    request.CommunityId,
+                    MemberCode = NewMemberCode(c),
+                    Name = request.Name.Trim(),
+                    Phone = Phones.Normalize(request.Phone),
+                    request.WechatOpenId,
+                    Grid = Blank(request.Grid),
+                    BuildingGroup = Blank(request.BuildingGroup),
+                    Skills = JsonSerializer.Serialize(request.Skills?.Select(s => s.Trim()).Distinct().ToArray() ?? []),
+                    request.Echelon,
+                    At = w.NowText,
+                });
+            var response = row.ToResponse();
+            w.Audit("volunteer.created", $"volunteer:{row.Id}", response);
+            return response;
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
+    {
+        await using var connection = await database.OpenReadAsync();
+        return Visible(VolunteerQueries.ById(connection, id), caller, id);
+    }
+
+    public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> GetByOpenId(string openId, Caller caller, Database database)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<VolunteerRow>(
+            $"SELECT {VolunteerRow.Columns} FROM volunteers WHERE wechat_open_id = @OpenId", new { OpenId = openId });
+        return Visible(row, caller, openId);
+    }
+
+    public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> GetByCode(string memberCode, Caller caller, Database database)
+    {
+        var code = MemberCode.Normalize(memberCode);
+        if (code is null)
+            return Problems.From(Failure.NotFound("volunteer", memberCode));
+        await using var connection = await database.OpenReadAsync();
+        return Visible(VolunteerQueries.ByCode(connection, code), caller, memberCode);
+    }
+
+    public static async Task<Results<Ok<Page<VolunteerResponse>>, ProblemHttpResult>> Search(
+        Caller caller, Database database, long? communityId, string? q, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        if (caller.IsScoped)
+        {
+            communityId ??= caller.CommunityId;
+            if (!caller.CanAccess(communityId!.Value))
+                return Problems.From(Failure.Forbidden());
+        }
+
+        var term = q?.Trim();
+        if (term is { Length: > 100 })
+            return Problems.From(Failure.Invalid("q", "rule-out-of-range", 1, 100));
+        string? code = null, phoneLike = null, nameLike = null;
+        if (!string.IsNullOrEmpty(term))
+        {
+            code = MemberCode.Normalize(term);
+            var digits = new string(term.Where(ch => ch is not (' ' or '-')).ToArray());
+            if (digits.Length >= 4 && digits.TrimStart('+').All(char.IsAsciiDigit))
+                phoneLike = "%" + digits + "%";
+            nameLike = "%" + EscapeLike(term) + "%";
+        }
+
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<VolunteerRow>(
+            $"""
+            SELECT {VolunteerRow.Columns}
+            FROM volunteers
+            WHERE id < @BeforeId
+              AND (@CommunityId IS NULL OR community_id = @CommunityId)
+              AND (@Term IS NULL OR member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\')
+            ORDER BY id DESC
+            LIMIT @Take
+            """,
+            new { page.Value.BeforeId, page.Value.Take, CommunityId = communityId, Term = string.IsNullOrEmpty(term) ? null : term, Code = code, PhoneLike = phoneLike, NameLike = nameLike });
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, v => v.Id));
+    }
+
+    public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Patch(
+        long id, PatchVolunteerRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status200OK, w =>
+        {
+            var before = VolunteerQueries.ById(w.Connection, id);
+            if (before is null || !caller.CanAccess(before.CommunityId))
+                return Failure.NotFound("volunteer", id);
+            var after = w.Connection.QuerySingle<VolunteerRow>(
+                $"""
+                UPDATE volunteers SET
+                    grid = CASE WHEN @SetGrid THEN @Grid ELSE grid END,
+                    building_group = CASE WHEN @SetBuildingGroup THEN @BuildingGroup ELSE building_group END,
+                    skills = COALESCE(@Skills, skills),
+                    echelon = COALESCE(@Echelon, echelon),
+                    phone = COALESCE(@Phone, phone),
+                    status = COALESCE(@Status, status),
+                    updated_at = @At
+                WHERE id = @Id
+                RETURNING {VolunteerRow.Columns}
+                """,
+                new
+                {
+                    Id = id,
+                    SetGrid = request.Grid is not null,
+                    Grid = Blank(request.Grid),
+                    SetBuildingGroup = request.BuildingGroup is not null,
+                    BuildingGroup = Blank(request.BuildingGroup),
+                    Skills = request.Skills is null ? null : JsonSerializer.Serialize(request.Skills.Select(s => s.Trim()).Distinct().ToArray()),
+                    request.Echelon,
+                    Phone = Phones.Normalize(request.Phone),
+                    request.Status,
+                    At = w.NowText,
+                });
+            var response = after.ToResponse();
+            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(), after = response });
+            return response;
+        });
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    /// <summary>Another community's volunteer answers 404, not 403: ids and openids should not confirm who exists elsewhere.</summary>
+    private static Results<Ok<VolunteerResponse>, ProblemHttpResult> Visible(VolunteerRow? row, Caller caller, object id) =>
+        row is null || !caller.CanAccess(row.CommunityId)
+            ? Problems.From(Failure.NotFound("volunteer", id))
+            : TypedResults.Ok(row.ToResponse());
+
+    private static string NewMemberCode(IDbConnection connection)
+    {
+        // 30^8 ≈ 6.6e11 codes: a collision is rare even with millions of volunteers, but it is checked, not hoped away.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var code = MemberCode.FromRandom(RandomNumberGenerator.GetBytes(MemberCode.Length));
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers WHERE member_code = @Code", new { Code = code }) == 0)
+                return code;
+        }
+        throw new InvalidOperationException("Could not find a free member code in 10 attempts.");
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string EscapeLike(string value) =>
+        value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+}
+
+public static class VolunteerQueries
+{
+    // Synchronous on purpose: units of the writer call these too, and Microsoft.Data.Sqlite's async is synchronous anyway.
+    public static VolunteerRow? ById(IDbConnection connection, long id) =>
+        connection.QuerySingleOrDefault<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers WHERE id = @Id", new { Id = id });
+
+    public static VolunteerRow? ByCode(IDbConnection connection, string memberCode) =>
+        connection.QuerySingleOrDefault<VolunteerRow>(
+            $"SELECT {VolunteerRow.Columns} FROM volunteers WHERE member_code = @Code", new { Code = memberCode });
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using FluentValidation;
+using Ledger.Api.Infrastructure;
+
+namespace Ledger.Api.Volunteers;
+
+public static class Echelons
+{
+    /// <summary>第一梯队 (楼组长, 网格员), 第二梯队 (keen residents, party members, local talents), and the reserve.</summary>
+    public static readonly string[] All = ["first", "second", "reserve"];
+}
+
+public static class VolunteerStatuses
+{
+    public const string Active = "active";
+    public const string Inactive = "inactive";
+    public static readonly string[] All = [Active, Inactive];
+}
+
+public sealed record CreateVolunteerRequest(
+    long CommunityId,
+    string Name,
+    string Phone,
+    string? WechatOpenId,
+    string? Grid,
+    string? BuildingGroup,
+    string[]? Skills,
+    string Echelon);
+
+/// <summary>PATCH: a field left out (or null) stays as it is; an empty grid or building group clears it.</summary>
+public sealed record PatchVolunteerRequest(
+    string? Grid,
+    string? BuildingGroup,
+    string[]? Skills,
+    string? Echelon,
+    string? Phone,
+    string? Status);
+
+public sealed record VolunteerResponse(
+    long Id,
+    long CommunityId,
+    string MemberCode,
+    string Name,
+    string Phone,
+    string? WechatOpenId,
+    string? Grid,
+    string? BuildingGroup,
+    IReadOnlyList<string> Skills,
+    string Echelon,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed class VolunteerRow
+{
+    public const string Columns =
+        "id, community_id, member_code, name, phone, wechat_open_id, grid, building_group, skills, echelon, status, created_at, updated_at";
+
+    public long Id { get; init; }
+    public long CommunityId { get; init; }
+    public string MemberCode { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Phone { get; init; } = "";
+    public string? WechatOpenId { get; init; }
+    public string? Grid { get; init; }
+    public string? BuildingGroup { get; init; }
+    public string Skills { get; init; } = "[]";
+    public string Echelon { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public VolunteerResponse ToResponse() => new(Id, CommunityId, MemberCode, Name, Phone, WechatOpenId, Grid, BuildingGroup,
+        JsonSerializer.Deserialize<string[]>(Skills) ?? [], Echelon, Status, CreatedAt, UpdatedAt);
+}
+
+public static class Phones
+{
+    /// <summary>As stored and searched: digits with an optional leading '+', spaces and dashes dropped; null if not a phone.</summary>
+    public static string? Normalize(string? input)
+    {
+        if (input is null)
+            return null;
+        var trimmed = input.Trim();
+        var plus = trimmed.StartsWith('+');
+        var digits = new string(trimmed.Where(c => c is not (' ' or '-')).Skip(plus ? 1 : 0).ToArray());
+        if (digits.Length is < 7 or > 15 || !digits.All(char.IsAsciiDigit))
+            return null;
+        return plus ? "+" + digits : digits;
+    }
+}
+
+internal static class VolunteerRules
+{
+    public const int MaxSkills = 20;
+
+    public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(p => Phones.Normalize(p) is not null).WithMessage(_ => Text.Get("phone"));
+
+    public static IRuleBuilderOptions<T, string?> OneOf<T>(this IRuleBuilder<T, string?> rule, string[] allowed) =>
+        rule.Must(v => allowed.Contains(v)).WithMessage(_ => Text.Get("one-of", string.Join(", ", allowed)));
+
+    public static void ValidSkills<T>(this IRuleBuilder<T, string[]?> rule) =>
+        rule.Must(s => s is null || s.Length <= MaxSkills)
+            .WithMessage(_ => Text.Get("rule-too-many", 0, MaxSkills))
+            .ForEach(skill => skill.NotEmpty().PlainText(30));
+}
+
+public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteerRequest>
+{
+    public CreateVolunteerValidator()
+    {
+        RuleFor(r => r.CommunityId).GreaterThan(0);
+        RuleFor(r => r.Name).NotEmpty().PlainText(50);
+        RuleFor(r => r.Phone).NotEmpty().ValidPhone();
+        RuleFor(r => r.WechatOpenId)
+            .Must(id => id is null || (id.Length is >= 1 and <= 128 && id.All(c => c is > ' ' and <= '~')))
+            .WithMessage(_ => Text.Get("rule-out-of-range", 1, 128));
+        RuleFor(r => r.Grid).PlainText(50);
+        RuleFor(r => r.BuildingGroup).PlainText(50);
+        RuleFor(r => r.Skills).ValidSkills();
+        RuleFor(r => r.Echelon).OneOf(Echelons.All);
+    }
+}
+
+public sealed class PatchVolunteerValidator : AbstractValidator<PatchVolunteerRequest>
+{
+    public PatchVolunteerValidator()
+    {
+        RuleFor(r => r.Grid).PlainText(50);
+        RuleFor(r => r.BuildingGroup).PlainText(50);
+        RuleFor(r => r.Skills).ValidSkills();
+        RuleFor(r => r.Echelon).OneOf(Echelons.All).When(r => r.Echelon is not null);
+        RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
+        RuleFor(r => r.Status).OneOf(VolunteerStatuses.All).When(r => r.Status is not null);
+        RuleFor(r => r)
+            .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null })
+            .WithMessage(_ => Text.Get("patch-empty"))
+            .OverridePropertyName("body");
+    }
+}
