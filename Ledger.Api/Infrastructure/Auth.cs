@@ -105,8 +105,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Write(Context, new Failure(401, "unauthorized", "unauthorized"));
+        return Problems.Write(Context, new Failure(401, "unauthorized", "unauthorized"), r => r.Headers.WWWAuthenticate = "Bearer");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

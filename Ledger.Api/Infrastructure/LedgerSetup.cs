@@ -73,23 +73,30 @@ public static class LedgerSetup
             {
                 [new OpenApiSecuritySchemeReference("bearer", document)] = [],
             });
-            o.CustomSchemaIds(type => type.FullName!.Replace("Ledger.Api.", "", StringComparison.Ordinal).Replace('+', '.'));
+            o.CustomSchemaIds(SchemaId);
         });
         return services;
     }
+
+    /// <summary>Readable schema names in the OpenAPI document: Page&lt;VolunteerResponse&gt; becomes PageOfVolunteerResponse.</summary>
+    private static string SchemaId(Type type) =>
+        type.IsGenericType
+            ? $"{type.Name[..type.Name.IndexOf('`')]}Of{string.Join("And", type.GetGenericArguments().Select(SchemaId))}"
+            : type.Name;
 
     public static WebApplication UseLedger(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        // Swagger is served before authorization: its document and UI are public, the calls made from it are not.
+        app.UseSwagger();
+        app.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
+
         app.UseBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseIdempotency();
-
-        app.UseSwagger();
-        app.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
             .WithName("Health")

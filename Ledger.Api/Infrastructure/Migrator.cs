@@ -8,7 +8,7 @@ namespace Ledger.Api.Infrastructure;
 
 public sealed record Migration(int Version, string Name, string Sql)
 {
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 }
 
 public sealed class MigrationException(string message, Exception? inner = null) : Exception(message, inner);

@@ -26,11 +26,12 @@ public static class Problems
     }
 
     /// <summary>For middleware and auth handlers, which answer outside an endpoint.</summary>
-    public static async Task Write(HttpContext http, Failure failure)
+    public static async Task Write(HttpContext http, Failure failure, Action<HttpResponse>? headers = null)
     {
         if (http.Response.HasStarted)
             return;
         http.Response.Clear();
+        headers?.Invoke(http.Response);
         http.Response.StatusCode = failure.Status;
         var service = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await service.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Build(failure) });

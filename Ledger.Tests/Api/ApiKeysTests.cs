@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+public sealed class ApiKeysTests
+{
+    private LedgerApp _app = null!;
+    private long _community;
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _community = await Seed.Community(_app);
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    [Test]
+    public async Task CreatedKey_Works_AndIsStoredOnlyHashed()
+    {
+        var (_, key) = await Seed.Key(_app, "staff", _community);
+        Assert.That(key, Does.StartWith("lk_").And.Length.GreaterThan(40));
+        Assert.That((await _app.Client(key).GetAsync($"/api/v1/communities/{_community}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var bytes = await File.ReadAllBytesAsync(_app.DatabasePath);
+        var wal = File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : [];
+        var secret = System.Text.Encoding.UTF8.GetBytes(key);
+        Assert.That(bytes.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the database file in clear");
+        Assert.That(wal.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the WAL in clear");
+    }
+
+    [Test]
+    public async Task List_ShowsNoSecrets()
+    {
+        await Seed.Key(_app, "auditor");
+        var text = await (await _app.Admin().GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
+        var items = JsonDocument.Parse(text).RootElement.GetProperty("items");
+        Assert.That(items.GetArrayLength(), Is.GreaterThanOrEqualTo(2));
+        foreach (var item in items.EnumerateArray())
+        {
+            Assert.That(item.TryGetProperty("key", out _), Is.False);
+            Assert.That(item.GetProperty("keyPrefix").GetString()!.Length, Is.LessThanOrEqualTo(10));
+        }
+        Assert.That(text, Does.Not.Contain(LedgerApp.AdminKey));
+    }
+
+    [Test]
+    public async Task Revoke_StopsTheKeyAtOnce()
+    {
+        var (id, key) = await Seed.Key(_app, "client", _community);
+        var client = _app.Client(key);
+        Assert.That((await client.GetAsync("/api/v1/communities")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await Seed.Problem(await client.GetAsync("/api/v1/communities"), HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var db = _app.OpenDatabase();
+        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'api-key.revoked' AND subject = @S", new { S = $"api-key:{id}" }),
+            Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Revoke_UnknownKey_Is404() =>
+        await Seed.Problem(await _app.Admin().DeleteAsync("/api/v1/api-keys/999999"), HttpStatusCode.NotFound, "not-found");
+
+    [Test]
+    public async Task Revoke_TheLastAdminKey_Is409()
+    {
+        await using var app = new LedgerApp();
+        await Seed.Problem(await app.Admin().DeleteAsync("/api/v1/api-keys/1"), HttpStatusCode.Conflict, "conflict");
+        Assert.That((await app.Admin().GetAsync("/api/v1/api-keys")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [TestCase("staff", null)]
+    [TestCase("client", null)]
+    [TestCase("admin", 1L)]
+    [TestCase("auditor", 1L)]
+    [TestCase("superuser", null)]
+    public async Task Create_WithARoleAndScopeThatDoNotFit_Is400(string role, long? communityId)
+    {
+        var response = await _app.Admin().PostJson("/api/v1/api-keys", new { name = "k", role, communityId });
+        await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Test]
+    public async Task Create_ForAnUnknownCommunity_Is400()
+    {
+        var response = await _app.Admin().PostJson("/api/v1/api-keys", new { name = "k", role = "staff", communityId = 55555 });
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").TryGetProperty("communityId", out _), Is.True);
+    }
+
+    [TestCase("Basic abc")]
+    [TestCase("Bearer")]
+    [TestCase("Bearer lk_nope")]
+    public async Task MalformedOrUnknownAuthorization_Is401(string header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/communities");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        var response = await _app.Client().SendAsync(request);
+        await Seed.Problem(response, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("Bearer"));
+    }
+}

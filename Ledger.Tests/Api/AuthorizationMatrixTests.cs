@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Json;
+using Ledger.Tests.Builders;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>
+/// Every /api/v1 endpoint × {no key, unknown key, revoked key, each role, a key of another community}. The endpoint
+/// list comes from the running app, so a new endpoint without a row here fails the test until someone decides who
+/// may call it.
+/// </summary>
+[TestFixture]
+public sealed class AuthorizationMatrixTests
+{
+    private enum Elsewhere
+    {
+        /// <summary>A key of another community gets the same answer as one of this community (its own data).</summary>
+        Allowed,
+        Forbidden,
+        NotFound,
+    }
+
+    private sealed record Rule(string[] Roles, Func<Fixture, string> Url, Func<Fixture, object?> Body, Elsewhere OtherCommunity);
+
+    private sealed class Fixture
+    {
+        public long CommunityId;
+        public long VolunteerId;
+        public string OpenId = "";
+        public string MemberCode = "";
+        public long VictimKeyId;
+    }
+
+    private static readonly string[] Admin = ["admin"];
+    private static readonly string[] Read = ["admin", "auditor", "staff", "client"];
+    private static readonly string[] Write = ["admin", "staff", "client"];
+
+    private static readonly Dictionary<string, Rule> Matrix = new()
+    {
+        ["POST /api/v1/communities"] = new(Admin, _ => "/api/v1/communities",
+            _ => new { name = "新社区", street = "桃浦镇", district = "普陀区" }, Elsewhere.Forbidden),
+        ["GET /api/v1/communities"] = new(Read, _ => "/api/v1/communities", _ => null, Elsewhere.Allowed),
+        ["GET /api/v1/communities/{id:long}"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}", _ => null, Elsewhere.Forbidden),
+
+        ["POST /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => new { name = "k", role = "auditor" }, Elsewhere.Forbidden),
+        ["GET /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => null, Elsewhere.Forbidden),
+        ["DELETE /api/v1/api-keys/{id:long}"] = new(Admin, f => $"/api/v1/api-keys/{f.VictimKeyId}", _ => null, Elsewhere.Forbidden),
+
+        ["PUT /api/v1/communities/{id:long}/rules"] = new(Admin, f => $"/api/v1/communities/{f.CommunityId}/rules",
+            _ => new { pointsPerHour = 10 }, Elsewhere.Forbidden),
+        ["GET /api/v1/communities/{id:long}/rules"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/rules", _ => null, Elsewhere.Forbidden),
+
+        ["POST /api/v1/volunteers"] = new(Write, _ => "/api/v1/volunteers", f => Seed.VolunteerBody(f.CommunityId), Elsewhere.Forbidden),
+        ["GET /api/v1/volunteers"] = new(Read, f => $"/api/v1/volunteers?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/volunteers/{id:long}"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/volunteers/by-openid/{openId}"] = new(Read, f => $"/api/v1/volunteers/by-openid/{f.OpenId}", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/volunteers/by-code/{memberCode}"] = new(Read, f => $"/api/v1/volunteers/by-code/{f.MemberCode}", _ => null, Elsewhere.NotFound),
+        ["PATCH /api/v1/volunteers/{id:long}"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}", _ => new { grid = "第二网格" }, Elsewhere.NotFound),
+    };
+
+    private LedgerApp _app = null!;
+    private Fixture _f = null!;
+    private readonly Dictionary<string, string> _keys = new();
+    private string _revokedKey = "";
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        var a = await Seed.Community(_app, "社区甲");
+        var b = await Seed.Community(_app, "社区乙");
+        _keys["admin"] = LedgerApp.AdminKey;
+        _keys["auditor"] = (await Seed.Key(_app, "auditor")).Key;
+        _keys["staff"] = (await Seed.Key(_app, "staff", a)).Key;
+        _keys["client"] = (await Seed.Key(_app, "client", a)).Key;
+        _keys["staff-elsewhere"] = (await Seed.Key(_app, "staff", b)).Key;
+        _keys["client-elsewhere"] = (await Seed.Key(_app, "client", b)).Key;
+        var revoked = await Seed.Key(_app, "admin");
+        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{revoked.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        _revokedKey = revoked.Key;
+
+        var volunteer = await Seed.Volunteer(_app, _keys["staff"], a, openId: "o-matrix");
+        _f = new Fixture
+        {
+            CommunityId = a,
+            VolunteerId = volunteer.GetProperty("id").GetInt64(),
+            OpenId = "o-matrix",
+            MemberCode = volunteer.GetProperty("memberCode").GetString()!,
+            VictimKeyId = (await Seed.Key(_app, "auditor")).Id,
+        };
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    private static IEnumerable<string> ApiEndpoints(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                .Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .Distinct();
+
+    [Test]
+    public void EveryEndpoint_IsInTheMatrix_AndTheMatrixHasNoStaleRows()
+    {
+        var endpoints = ApiEndpoints(_app.Services).ToHashSet();
+        Assert.Multiple(() =>
+        {
+            Assert.That(endpoints.Except(Matrix.Keys), Is.Empty, "Endpoints without a row in the authorization matrix");
+            Assert.That(Matrix.Keys.Except(endpoints), Is.Empty, "Matrix rows without an endpoint");
+        });
+    }
+
+    [Test]
+    public void EveryEndpoint_NamesAnExplicitPolicy()
+    {
+        var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true);
+        foreach (var endpoint in endpoints)
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).ToList();
+            Assert.That(policies, Is.Not.Empty, $"{endpoint.DisplayName} has no explicit authorization policy");
+            Assert.That(endpoint.Metadata.GetMetadata<IAllowAnonymous>(), Is.Null, $"{endpoint.DisplayName} allows anonymous calls");
+        }
+    }
+
+    private static IEnumerable<string> Rows() => Matrix.Keys;
+
+    [TestCaseSource(nameof(Rows))]
+    public async Task Endpoint_AnswersEachKindOfCaller_AsTheMatrixSays(string row)
+    {
+        var rule = Matrix[row];
+        var method = new HttpMethod(row.Split(' ')[0]);
+
+        async Task<HttpResponseMessage> Call(string? key)
+        {
+            var request = new HttpRequestMessage(method, rule.Url(_f));
+            if (rule.Body(_f) is { } body)
+                request.Content = JsonContent.Create(body);
+            return await _app.Client(key).SendAsync(request);
+        }
+
+        await Seed.Problem(await Call(null), HttpStatusCode.Unauthorized, "unauthorized");
+        await Seed.Problem(await Call("lk_unknown-key-that-was-never-issued"), HttpStatusCode.Unauthorized, "unauthorized");
+        await Seed.Problem(await Call(_revokedKey), HttpStatusCode.Unauthorized, "unauthorized");
+
+        foreach (var role in new[] { "admin", "auditor", "staff", "client" })
+        {
+            var response = await Call(_keys[role]);
+            if (rule.Roles.Contains(role))
+                Assert.That((int)response.StatusCode, Is.InRange(200, 299), $"{role} on {row}: {await response.Content.ReadAsStringAsync()}");
+            else
+                await Seed.Problem(response, HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        foreach (var role in new[] { "staff", "client" })
+        {
+            var response = await Call(_keys[$"{role}-elsewhere"]);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!rule.Roles.Contains(role) || rule.OtherCommunity == Elsewhere.Forbidden)
+                await Seed.Problem(response, HttpStatusCode.Forbidden, "forbidden");
+            else if (rule.OtherCommunity == Elsewhere.NotFound)
+                await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
+            else
+                Assert.That((int)response.StatusCode, Is.InRange(200, 299), $"{role} of another community on {row}: {text}");
+        }
+    }
+}

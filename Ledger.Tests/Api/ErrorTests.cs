@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+public sealed class ErrorTests
+{
+    private LedgerApp _app = null!;
+    private long _community;
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _community = await Seed.Community(_app);
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    [TestCase("{\"name\":")]
+    [TestCase("{\"name\": \"a\",}")]
+    [TestCase("not json")]
+    [TestCase("[1,2,3]")]
+    [TestCase("{\"communityId\": \"seven\", \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\"}")]
+    [TestCase("{\"communityId\": 1e40, \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\"}")]
+    [TestCase("{\"communityId\": 1, \"name\": 5, \"phone\": \"13912345678\", \"echelon\": \"first\"}")]
+    [TestCase("{\"communityId\": 1, \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\", \"skills\": \"x\"}")]
+    [TestCase("")]
+    [TestCase("null")]
+    public async Task MalformedOrMistypedJson_Is400Problem_AndWritesNothing(string body)
+    {
+        var before = await Count("volunteers");
+        var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
+        await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task BodyOver64KiB_Is413Problem()
+    {
+        var big = "{\"name\":\"" + new string('x', 70_000) + "\",\"street\":\"s\",\"district\":\"d\"}";
+        var response = await _app.Admin().PostRaw("/api/v1/communities", big);
+        await Seed.Problem(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+    }
+
+    [Test]
+    public async Task ChunkedBodyOver64KiB_Is413Problem()
+    {
+        var big = Encoding.UTF8.GetBytes("{\"name\":\"" + new string('x', 70_000) + "\",\"street\":\"s\",\"district\":\"d\"}");
+        var content = new StreamContent(new NoLengthStream(big));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await _app.Admin().PostAsync("/api/v1/communities", content);
+        await Seed.Problem(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+    }
+
+    [Test]
+    public async Task WrongContentType_Is415Problem()
+    {
+        var response = await _app.Admin().PostRaw("/api/v1/communities", "name=x", "text/plain");
+        await Seed.Problem(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+    }
+
+    [Test]
+    public async Task UnknownRoute_Is404Problem()
+    {
+        var response = await _app.Admin().GetAsync("/api/v1/nothing-here");
+        await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Test]
+    public async Task UnknownId_Is404Problem_InChineseByDefault()
+    {
+        var response = await _app.Admin().GetAsync("/api/v1/volunteers/999999");
+        var problem = await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("志愿者"));
+    }
+
+    [Test]
+    public async Task Messages_AreEnglish_WithAcceptLanguageEn()
+    {
+        var response = await _app.Client(LedgerApp.AdminKey, "en").PostJson("/api/v1/volunteers",
+            new { communityId = _community, name = "", phone = "abc", echelon = "third" });
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        var errors = problem.GetProperty("errors");
+        Assert.That(errors.GetProperty("phone")[0].GetString(), Does.StartWith("Give a valid phone number"));
+        Assert.That(errors.GetProperty("echelon")[0].GetString(), Is.EqualTo("Must be one of: first, second, reserve."));
+        Assert.That(errors.GetProperty("name")[0].GetString(), Does.Contain("must not be empty"));
+    }
+
+    [Test]
+    public async Task Messages_AreChinese_ByDefault()
+    {
+        var response = await _app.Admin().PostJson("/api/v1/volunteers",
+            new { communityId = _community, name = "", phone = "abc", echelon = "third" });
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").GetProperty("echelon")[0].GetString(), Is.EqualTo("须为以下之一：first, second, reserve。"));
+        Assert.That(problem.GetProperty("errors").GetProperty("name")[0].GetString(), Does.Contain("不能为空"));
+    }
+
+    private async Task<long> Count(string table)
+    {
+        await using var db = _app.OpenDatabase();
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>A body whose length the client does not announce, so it goes chunked.</summary>
+    private sealed class NoLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Ledger.Core.Volunteers;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+public sealed class VolunteersTests
+{
+    private LedgerApp _app = null!;
+    private long _community;
+    private string _staff = "";
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _community = await Seed.Community(_app);
+        _staff = (await Seed.Key(_app, "staff", _community)).Key;
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    [Test]
+    public async Task Create_GivesAPrintableMemberCode_AndNormalizesThePhone()
+    {
+        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", new
+        {
+            communityId = _community, name = " 张阿姨 ", phone = "139-1234 5678", grid = "第三网格", skills = new[] { "编织", "编织" }, echelon = "second",
+        });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var v = await response.Read<JsonElement>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(MemberCode.Normalize(v.GetProperty("memberCode").GetString()), Is.EqualTo(v.GetProperty("memberCode").GetString()));
+            Assert.That(v.GetProperty("name").GetString(), Is.EqualTo("张阿姨"));
+            Assert.That(v.GetProperty("phone").GetString(), Is.EqualTo("13912345678"));
+            Assert.That(v.GetProperty("skills").GetArrayLength(), Is.EqualTo(1));
+            Assert.That(v.GetProperty("echelon").GetString(), Is.EqualTo("second"));
+            Assert.That(v.GetProperty("status").GetString(), Is.EqualTo("active"));
+            Assert.That(v.GetProperty("buildingGroup").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        });
+        using var db = _app.OpenDatabase();
+        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
+            new { S = $"volunteer:{v.GetProperty("id").GetInt64()}" }), Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> InvalidBodies()
+    {
+        object Body(Action<Dictionary<string, object?>> change)
+        {
+            var body = new Dictionary<string, object?>
+            {
+                ["communityId"] = 0L, ["name"] = "李四", ["phone"] = "13912345678", ["echelon"] = "first",
+            };
+            change(body);
+            return body;
+        }
+        yield return new TestCaseData(Body(b => b["name"] = ""), "name").SetName("Name empty");
+        yield return new TestCaseData(Body(b => b["name"] = new string('名', 51)), "name").SetName("Name over 50");
+        yield return new TestCaseData(Body(b => b["name"] = "a\u0000b"), "name").SetName("Name with control character");
+        yield return new TestCaseData(Body(b => b["phone"] = "abc"), "phone").SetName("Phone not digits");
+        yield return new TestCaseData(Body(b => b["phone"] = "123456"), "phone").SetName("Phone of 6 digits");
+        yield return new TestCaseData(Body(b => b["phone"] = "1234567890123456"), "phone").SetName("Phone of 16 digits");
+        yield return new TestCaseData(Body(b => b["echelon"] = "third"), "echelon").SetName("Echelon unknown");
+        yield return new TestCaseData(Body(b => b["skills"] = Enumerable.Range(0, 21).Select(i => $"s{i}").ToArray()), "skills").SetName("21 skills");
+        yield return new TestCaseData(Body(b => b["skills"] = new[] { "" }), "skills[0]").SetName("Empty skill");
+        yield return new TestCaseData(Body(b => b["wechatOpenId"] = new string('o', 129)), "wechatOpenId").SetName("Openid over 128");
+        yield return new TestCaseData(Body(b => b["wechatOpenId"] = "o 1"), "wechatOpenId").SetName("Openid with a space");
+        yield return new TestCaseData(Body(b => b["grid"] = new string('g', 51)), "grid").SetName("Grid over 50");
+        yield return new TestCaseData(Body(b => b["communityId"] = -1L), "communityId").SetName("Community id negative");
+    }
+
+    [TestCaseSource(nameof(InvalidBodies))]
+    public async Task Create_WithAnInvalidField_Is400WithThatField(Dictionary<string, object?> body, string field)
+    {
+        if (body["communityId"] is 0L)
+            body["communityId"] = _community;
+        var response = await _app.Admin().PostAsJsonAsync("/api/v1/volunteers", body);
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task Create_InAnUnknownCommunity_Is400()
+    {
+        var response = await _app.Admin().PostJson("/api/v1/volunteers", Seed.VolunteerBody(987654));
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").TryGetProperty("communityId", out _), Is.True);
+    }
+
+    [Test]
+    public async Task DuplicateOpenId_Is409_AndTheSecondIsNotStored()
+    {
+        await Seed.Volunteer(_app, _staff, _community, openId: "o-dup");
+        using var db = _app.OpenDatabase();
+        var before = db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers");
+        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, openId: "o-dup"));
+        await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
+        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers"), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Lookups_ByIdOpenIdAndCode()
+    {
+        var v = await Seed.Volunteer(_app, _staff, _community, "孙八", "o-lookup");
+        var id = v.GetProperty("id").GetInt64();
+        var code = v.GetProperty("memberCode").GetString()!;
+        var client = _app.Client(_staff);
+
+        var byId = await (await client.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var byOpenId = await (await client.GetAsync("/api/v1/volunteers/by-openid/o-lookup")).Read<JsonElement>();
+        var typed = code.ToLowerInvariant().Insert(4, "-");
+        var byCode = await (await client.GetAsync($"/api/v1/volunteers/by-code/{typed}")).Read<JsonElement>();
+        Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.GetProperty("id").GetInt64()), Is.All.EqualTo(id));
+
+        await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-openid/o-nobody"), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-code/NOTACODE"), HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Test]
+    public async Task Search_ByNamePhoneOrCode_StaysInTheCommunity()
+    {
+        var other = await Seed.Community(_app, "别的社区");
+        var otherStaff = (await Seed.Key(_app, "staff", other)).Key;
+        var mine = await Seed.Volunteer(_app, _staff, _community, "欧阳娜娜");
+        await Seed.Volunteer(_app, otherStaff, other, "欧阳修");
+        var phone = mine.GetProperty("phone").GetString()!;
+        var client = _app.Client(_staff);
+
+        async Task<string[]> Names(string q) =>
+            (await (await client.GetAsync($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).Read<JsonElement>())
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Names("欧阳"), Is.EqualTo(new[] { "欧阳娜娜" }));
+            Assert.That(await Names(phone[^4..]), Does.Contain("欧阳娜娜"));
+            Assert.That(await Names(mine.GetProperty("memberCode").GetString()!), Is.EqualTo(new[] { "欧阳娜娜" }));
+            Assert.That(await Names("100%_"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task List_PagesWithACursor_NewestFirst()
+    {
+        var community = await Seed.Community(_app, "分页社区");
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await Seed.Volunteer(_app, LedgerApp.AdminKey, community)).GetProperty("id").GetInt64());
+        var client = _app.Admin();
+        var seen = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var url = $"/api/v1/volunteers?communityId={community}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = await (await client.GetAsync(url)).Read<JsonElement>();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        } while (cursor is not null);
+
+        Assert.That(pages, Is.EqualTo(3));
+        Assert.That(seen, Is.EqualTo(ids.AsEnumerable().Reverse().ToList()));
+    }
+
+    [TestCase("limit=0")]
+    [TestCase("limit=201")]
+    [TestCase("cursor=%%%")]
+    [TestCase("cursor=bm90LWFuLWlk")]
+    public async Task List_WithBadPaging_Is400(string query)
+    {
+        var response = await _app.Admin().GetAsync($"/api/v1/volunteers?communityId={_community}&{query}");
+        await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Test]
+    public async Task Patch_ChangesOnlyWhatIsGiven_AndAnEmptyStringClears()
+    {
+        var v = await Seed.Volunteer(_app, _staff, _community, "周九");
+        var id = v.GetProperty("id").GetInt64();
+        var response = await _app.Client(_staff).PatchAsJsonAsync($"/api/v1/volunteers/{id}",
+            new { grid = "第二网格", buildingGroup = "", status = "inactive", echelon = "reserve" });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var after = await response.Read<JsonElement>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.GetProperty("grid").GetString(), Is.EqualTo("第二网格"));
+            Assert.That(after.GetProperty("buildingGroup").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(after.GetProperty("status").GetString(), Is.EqualTo("inactive"));
+            Assert.That(after.GetProperty("echelon").GetString(), Is.EqualTo("reserve"));
+            Assert.That(after.GetProperty("phone").GetString(), Is.EqualTo(v.GetProperty("phone").GetString()));
+            Assert.That(after.GetProperty("skills").GetArrayLength(), Is.EqualTo(2));
+        });
+        using var db = _app.OpenDatabase();
+        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.updated' AND subject = @S",
+            new { S = $"volunteer:{id}" }), Is.EqualTo(1));
+    }
+
+    [TestCase("{}", "body")]
+    [TestCase("{\"status\":\"gone\"}", "status")]
+    [TestCase("{\"echelon\":\"zero\"}", "echelon")]
+    [TestCase("{\"phone\":\"12\"}", "phone")]
+    public async Task Patch_WithNothingOrInvalid_Is400(string body, string field)
+    {
+        var v = await Seed.Volunteer(_app, _staff, _community);
+        var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await _app.Client(_staff).PatchAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}", content);
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+    }
+
+    [Test]
+    public async Task Patch_UnknownVolunteer_Is404()
+    {
+        var response = await _app.Client(_staff).PatchAsJsonAsync("/api/v1/volunteers/424242", new { grid = "x" });
+        await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
+    }
+}
