@@ -135,3 +135,11 @@ public enum RuleProblemKind
 
 /// <summary>One reason a rule set is refused; the API turns it into a message in the caller's language.</summary>
 public sealed record RuleProblem(string Field, RuleProblemKind Kind, decimal Min, decimal Max, string? OtherField = null);
+
+/// <summary>A stored rule set with its number and the instant it takes effect.</summary>
+public sealed record RuleVersion(int Version, DateTimeOffset EffectiveFrom, RuleSet Rules)
+{
+    /// <summary>The version in force at <paramref name="at"/>: the latest one effective at or before it.</summary>
+    public static RuleVersion? InForceAt(IEnumerable<RuleVersion> versions, DateTimeOffset at) =>
+        versions.Where(v => v.EffectiveFrom <= at).MaxBy(v => v.Version);
+}
