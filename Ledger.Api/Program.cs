@@ -1,7 +1,10 @@
+using Ledger.Api.Activities;
 using Ledger.Api.ApiKeys;
 using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
+using Ledger.Api.Points;
 using Ledger.Api.Rules;
+using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +16,9 @@ app.MapCommunitiesApi();
 app.MapApiKeysApi();
 app.MapRulesApi();
 app.MapVolunteersApi();
+app.MapServiceRecordsApi();
+app.MapActivitiesApi();
+app.MapPointsApi();
 
 app.Run();
 

@@ -37,6 +37,8 @@ public static class TimeZones
     /// <summary>PRODUCT.md: local days and years are in the community's zone, Shanghai unless said otherwise.</summary>
     public const string Default = "Asia/Shanghai";
 
+    public static TimeZoneInfo Find(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
+
     public static bool IsKnown(string id) =>
         id.Length is > 0 and <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 }

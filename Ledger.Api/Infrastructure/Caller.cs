@@ -10,6 +10,9 @@ namespace Ledger.Api.Infrastructure;
 /// </summary>
 public sealed record Caller(long? KeyId, string Role, long? CommunityId, string RequestId, IdempotencyTicket? Idempotency = null)
 {
+    /// <summary>The caller's language; the writer runs the caller's unit in it, so messages built there read right.</summary>
+    public CultureInfo Culture { get; init; } = CultureInfo.CurrentUICulture;
+
     /// <summary>The service itself (bootstrap, scheduled jobs): audit events show no key.</summary>
     public static Caller System(string requestId) => new(null, Roles.Admin, null, requestId);
 

@@ -53,6 +53,29 @@ public sealed class Database
     }
 
     /// <summary>
+    /// Runs several reads on one committed state (a read transaction in WAL), so figures read together agree. The
+    /// transaction is opened with plain SQL so the queries inside need no transaction object passed around.
+    /// </summary>
+    public static T Snapshot<T>(SqliteConnection connection, Func<T> read)
+    {
+        using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN";
+            begin.ExecuteNonQuery();
+        }
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            using var end = connection.CreateCommand();
+            end.CommandText = "COMMIT";
+            end.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
     /// A connection set up for durable writes. WAL lets readers run beside the writer; synchronous=FULL makes every
     /// COMMIT reach the disk before the caller is answered, which group commit pays for once per batch.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
@@ -52,6 +53,21 @@ public sealed class WriteContext
                 Caller.RequestId,
                 Detail = JsonSerializer.Serialize(detail, _json),
             });
+    }
+
+    /// <summary>
+    /// Runs part of a unit in a nested savepoint: a failure undoes only that part and is returned, so a batch call
+    /// (bulk attendance) can keep its good entries and report its bad ones. An exception is a bug, not a bad entry:
+    /// it fails the whole unit.
+    /// </summary>
+    public Outcome<T> Isolated<T>(Func<Outcome<T>> part)
+    {
+        Connection.Execute("SAVEPOINT part");
+        var outcome = part();
+        if (!outcome.IsSuccess)
+            Connection.Execute("ROLLBACK TO part");
+        Connection.Execute("RELEASE part");
+        return outcome;
     }
 
     internal string Serialize<T>(T value) => JsonSerializer.Serialize(value, _json);
@@ -182,6 +198,7 @@ public sealed class Writer : IDisposable
             context.Now = _clock.GetUtcNow();
             context.Caller = item.Caller;
             context.BatchId = batchId;
+            CultureInfo.CurrentUICulture = item.Caller.Culture;
             connection.Execute("SAVEPOINT unit");
             bool keep;
             try

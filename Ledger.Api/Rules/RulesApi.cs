@@ -5,8 +5,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Rules;
 
@@ -28,7 +26,7 @@ public static class RulesApi
     }
 
     public static async Task<Results<Created<RulesResponse>, ProblemHttpResult>> Put(
-        long id, PutRulesRequest request, Caller caller, Writer writer, IOptions<JsonOptions> json)
+        long id, PutRulesRequest request, Caller caller, Writer writer)
     {
         var rules = request.ToRuleSet();
         var outcome = await writer.Run<RulesResponse>(caller, StatusCodes.Status201Created, w =>
@@ -47,7 +45,7 @@ public static class RulesApi
                 return Failure.Invalid("effectiveFrom", "effective-from-order", Sql.Time(latest.EffectiveFrom));
 
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
-            var response = row.ToResponse(json.Value.SerializerOptions);
+            var response = row.ToResponse();
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;
         });
@@ -55,7 +53,7 @@ public static class RulesApi
     }
 
     public static async Task<Results<Ok<RulesOverview>, ProblemHttpResult>> Get(
-        long id, Caller caller, Database database, TimeProvider clock, IOptions<JsonOptions> json)
+        long id, Caller caller, Database database, TimeProvider clock)
     {
         if (!caller.CanAccess(id))
             return Problems.From(Failure.Forbidden());
@@ -66,8 +64,8 @@ public static class RulesApi
         var now = clock.GetUtcNow();
         var current = versions.Where(v => v.EffectiveFrom <= now).MaxBy(v => v.Version) ?? versions[0];
         return TypedResults.Ok(new RulesOverview(
-            current.ToResponse(json.Value.SerializerOptions),
-            versions.Select(v => v.ToResponse(json.Value.SerializerOptions)).ToList()));
+            current.ToResponse(),
+            versions.Select(v => v.ToResponse()).ToList()));
     }
 }
 
@@ -77,7 +75,7 @@ public static class RuleVersions
     /// <summary>A community's first version is in force from before any record can start.</summary>
     public static readonly DateTimeOffset Beginning = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions StorageJson = new(JsonSerializerDefaults.Web);
 
     public static RuleVersionRow Insert(WriteContext w, long communityId, int version, DateTimeOffset effectiveFrom, RuleSet rules) =>
         w.Connection.QuerySingle<RuleVersionRow>(
@@ -94,6 +92,16 @@ public static class RuleVersions
                 Rules = JsonSerializer.Serialize(RulesBody.From(rules), StorageJson),
                 At = w.NowText,
             });
+
+    /// <summary>Every version of a community's rules as Core values, for valuing records by the version in force.</summary>
+    public static IReadOnlyList<RuleVersion> Load(IDbConnection connection, long communityId) =>
+        connection.Query<RuleVersionRow>(
+                """
+                SELECT community_id, version, effective_from, rules, created_at
+                FROM rule_versions WHERE community_id = @CommunityId ORDER BY version
+                """, new { CommunityId = communityId })
+            .Select(r => r.ToVersion())
+            .ToList();
 
     public static async Task<IReadOnlyList<RuleVersionRow>> All(IDbConnection connection, long communityId) =>
         (await connection.QueryAsync<RuleVersionRow>(

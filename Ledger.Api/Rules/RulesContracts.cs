@@ -118,12 +118,14 @@ public sealed class RuleVersionRow
     public string Rules { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
 
-    public RulesBody Body(JsonSerializerOptions json) =>
-        JsonSerializer.Deserialize<RulesBody>(Rules, json) ?? throw new InvalidDataException("Empty rules row.");
+    public RulesBody Body() =>
+        JsonSerializer.Deserialize<RulesBody>(Rules, RuleVersions.StorageJson) ?? throw new InvalidDataException("Empty rules row.");
 
-    public RulesResponse ToResponse(JsonSerializerOptions json)
+    public RuleVersion ToVersion() => new((int)Version, EffectiveFrom, Body().ToRuleSet());
+
+    public RulesResponse ToResponse()
     {
-        var b = Body(json);
+        var b = Body();
         return new RulesResponse((int)Version, EffectiveFrom, b.PointsPerHour, b.CategoryMultipliers, b.MinMinutes,
             b.DailyCapMinutes, b.MaxBackdateDays, b.StarThresholdsHours, b.Expiry, b.Grading, CreatedAt);
     }

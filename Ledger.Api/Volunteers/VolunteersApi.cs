@@ -110,12 +110,10 @@ public static class VolunteersApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (caller.IsScoped)
-        {
-            communityId ??= caller.CommunityId;
-            if (!caller.CanAccess(communityId!.Value))
-                return Problems.From(Failure.Forbidden());
-        }
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+        communityId = scope.Value;
 
         var term = q?.Trim();
         if (term is { Length: > 100 })

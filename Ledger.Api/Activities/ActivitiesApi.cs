@@ -1,0 +1,132 @@
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.ServiceRecords;
+using Ledger.Api.Volunteers;
+using Ledger.Core.Rules;
+using Ledger.Core.Volunteers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.Activities;
+
+public static class ActivitiesApi
+{
+    public static IEndpointRouteBuilder MapActivitiesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("activities", "Activities");
+
+        group.MapPost("/", Create)
+            .WithName("CreateActivity")
+            .WithSummary("Create an activity (a campaign or an event) that records can point at.")
+            .RequireAuthorization(Policies.Staff);
+        group.MapGet("/", List)
+            .WithName("ListActivities")
+            .WithSummary("Activities of a community, newest first.")
+            .RequireAuthorization(Policies.Read);
+        group.MapPost("/{id:long}/attendance", Attendance)
+            .WithName("RecordAttendance")
+            .WithSummary("Record and approve a campaign's attendance (up to 1000 entries); a bad entry rejects only itself, with its index and code.")
+            .RequireAuthorization(Policies.Staff);
+        return app;
+    }
+
+    public static async Task<Results<Created<ActivityResponse>, ProblemHttpResult>> Create(CreateActivityRequest request, Caller caller, Writer writer)
+    {
+        if (!caller.CanAccess(request.CommunityId))
+            return Problems.From(Failure.Forbidden());
+        var outcome = await writer.Run<ActivityResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = request.CommunityId }) == 0)
+                return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
+            var row = w.Connection.QuerySingle<ActivityRow>(
+                $"""
+                INSERT INTO activities (community_id, title, category, starts_at, ends_at, location, created_at)
+                VALUES (@CommunityId, @Title, @Category, @StartsAt, @EndsAt, @Location, @At)
+                RETURNING {ActivityRow.Columns}
+                """,
+                new
+                {
+                    request.CommunityId,
+                    Title = request.Title.Trim(),
+                    request.Category,
+                    StartsAt = Sql.Time(request.StartsAt),
+                    EndsAt = Sql.Time(request.EndsAt),
+                    Location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim(),
+                    At = w.NowText,
+                });
+            w.Audit("activity.created", $"activity:{row.Id}", row.ToResponse());
+            return row.ToResponse();
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<Page<ActivityResponse>>, ProblemHttpResult>> List(Caller caller, Database database, long? communityId, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<ActivityRow>(
+            $"""
+            SELECT {ActivityRow.Columns} FROM activities
+            WHERE id < @BeforeId AND (@CommunityId IS NULL OR community_id = @CommunityId)
+            ORDER BY id DESC LIMIT @Take
+            """,
+            new { page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value });
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, a => a.Id));
+    }
+
+    /// <summary>
+    /// One unit for the whole call, so it commits (and is answered, and is idempotent) as one; inside it, each entry
+    /// runs in its own nested savepoint and is recorded and approved by exactly the rules of a single record.
+    /// </summary>
+    public static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult>> Attendance(long id, AttendanceRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<AttendanceResponse>(caller, StatusCodes.Status200OK, w =>
+        {
+            var activity = w.Connection.QuerySingleOrDefault<ActivityRow>($"SELECT {ActivityRow.Columns} FROM activities WHERE id = @Id", new { Id = id });
+            if (activity is null || !caller.CanAccess(activity.CommunityId))
+                return Failure.NotFound("activity", id);
+            var community = CommunityContext.Load(w.Connection, activity.CommunityId)!;
+
+            var recorded = new List<AttendanceRecorded>();
+            var rejected = new List<AttendanceRejected>();
+            for (var index = 0; index < request.Entries.Length; index++)
+            {
+                var entry = request.Entries[index];
+                var result = w.Isolated(() => RecordEntry(w, community, activity, entry));
+                if (result.IsSuccess)
+                    recorded.Add(new AttendanceRecorded(index, result.Value.VolunteerId, result.Value.Id, result.Value.Points ?? 0));
+                else
+                    rejected.Add(new AttendanceRejected(index, result.Failure!.Code, Text.Get(result.Failure.MessageKey, result.Failure.Args)));
+            }
+            w.Audit("activity.attendance", $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
+            return new AttendanceResponse(recorded, rejected);
+        });
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    private static Outcome<ServiceRecordRow> RecordEntry(WriteContext w, CommunityContext community, ActivityRow activity, AttendanceEntry entry)
+    {
+        if ((entry.VolunteerId is null) == (entry.MemberCode is null))
+            return new Failure(400, "validation", "entry-who");
+        if (entry.Score is not (>= 1 and <= 5))
+            return new Failure(400, "validation", "entry-score");
+
+        var volunteer = entry.VolunteerId is { } volunteerId
+            ? VolunteerQueries.ById(w.Connection, volunteerId)
+            : MemberCode.Normalize(entry.MemberCode) is { } code ? VolunteerQueries.ByCode(w.Connection, code) : null;
+        if (volunteer is null || volunteer.CommunityId != activity.CommunityId)
+            return Failure.NotFound("volunteer", (object?)entry.VolunteerId ?? entry.MemberCode);
+
+        var span = new Span(entry.StartedAt ?? activity.StartsAt, entry.EndedAt ?? activity.EndsAt);
+        if (!ServiceTime.IsWholeMinute(span.Start) || !ServiceTime.IsWholeMinute(span.End))
+            return new Failure(400, "validation", "whole-minute");
+        if (span.End <= span.Start || span.Minutes > RecordRules.MaxRecordMinutes)
+            return new Failure(400, "validation", "end-after-start");
+
+        return RecordKeeping.Record(w, community, volunteer, new NewRecord(activity.Category, span, activity.Title, activity.Id), entry.Score);
+    }
+}

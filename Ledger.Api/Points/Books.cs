@@ -1,0 +1,97 @@
+using System.Data;
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Core.Ledger;
+
+namespace Ledger.Api.Points;
+
+/// <summary>
+/// The one way points move: a balanced <see cref="Entry"/> from Core becomes a transaction row and its postings, each
+/// posting updating its account's kept balance in the same unit — so a balance is one row to read and always equals
+/// the sum of its postings.
+/// </summary>
+public static class Books
+{
+    public static string KindName(TransactionKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static readonly string[] KindNames = Enum.GetValues<TransactionKind>().Select(KindName).ToArray();
+
+    public sealed record Posted(long TransactionId, IReadOnlyDictionary<AccountRef, long> BalancesAfter);
+
+    public static Posted Post(WriteContext w, Entry entry, string? reference, string? memo, long? reversesId = null)
+    {
+        var transactionId = w.Connection.ExecuteScalar<long>(
+            """
+            INSERT INTO ledger_transactions (community_id, kind, at, reference, memo, actor_key_id, request_id, reverses_id)
+            VALUES (@CommunityId, @Kind, @At, @Reference, @Memo, @Actor, @RequestId, @ReversesId)
+            RETURNING id
+            """,
+            new
+            {
+                entry.CommunityId,
+                Kind = KindName(entry.Kind),
+                At = w.NowText,
+                Reference = reference,
+                Memo = memo,
+                Actor = w.Caller.KeyId,
+                w.Caller.RequestId,
+                ReversesId = reversesId,
+            });
+
+        var balances = new Dictionary<AccountRef, long>();
+        foreach (var posting in entry.Postings)
+        {
+            var accountId = AccountId(w, posting.Account);
+            var balance = w.Connection.ExecuteScalar<long>(
+                "UPDATE accounts SET balance = balance + @Amount WHERE id = @Id RETURNING balance",
+                new { posting.Amount, Id = accountId });
+            w.Connection.Execute(
+                "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES (@TransactionId, @AccountId, @Amount, @Balance)",
+                new { TransactionId = transactionId, AccountId = accountId, posting.Amount, Balance = balance });
+            balances[posting.Account] = balance;
+        }
+        return new Posted(transactionId, balances);
+    }
+
+    /// <summary>The account's id, opened on first use (inside the writer, so two units never both open it).</summary>
+    public static long AccountId(WriteContext w, AccountRef account)
+    {
+        var kind = account.Kind.ToString().ToLowerInvariant();
+        var id = account.VolunteerId is { } volunteerId
+            ? w.Connection.ExecuteScalar<long?>("SELECT id FROM accounts WHERE volunteer_id = @V", new { V = volunteerId })
+            : w.Connection.ExecuteScalar<long?>(
+                "SELECT id FROM accounts WHERE community_id = @C AND kind = @Kind AND volunteer_id IS NULL",
+                new { C = account.CommunityId, Kind = kind });
+        return id ?? w.Connection.ExecuteScalar<long>(
+            "INSERT INTO accounts (community_id, kind, volunteer_id, balance) VALUES (@C, @Kind, @V, 0) RETURNING id",
+            new { C = account.CommunityId, Kind = kind, V = account.VolunteerId });
+    }
+
+    /// <summary>A volunteer's kept balance; zero before their first posting.</summary>
+    public static long Balance(IDbConnection connection, long volunteerId) =>
+        connection.ExecuteScalar<long?>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = volunteerId }) ?? 0;
+
+    /// <summary>A transaction's postings as Core sees them, to build its compensation.</summary>
+    public static IReadOnlyList<Posting> PostingsOf(IDbConnection connection, long transactionId) =>
+        connection.Query<AccountPostingRow>(
+                """
+                SELECT a.community_id, a.kind, a.volunteer_id, p.amount
+                FROM postings p JOIN accounts a ON a.id = p.account_id
+                WHERE p.transaction_id = @Id ORDER BY p.id
+                """, new { Id = transactionId })
+            .Select(r => new Posting(r.ToAccount(), r.Amount))
+            .ToList();
+
+    /// <summary>"api-key:7" for a key, "system" for the service itself.</summary>
+    public static string Actor(long? keyId) => keyId is { } id ? $"api-key:{id}" : "system";
+
+    public sealed class AccountPostingRow
+    {
+        public long CommunityId { get; init; }
+        public string Kind { get; init; } = "";
+        public long? VolunteerId { get; init; }
+        public long Amount { get; init; }
+
+        public AccountRef ToAccount() => new(CommunityId, Enum.Parse<AccountKind>(Kind, ignoreCase: true), VolunteerId);
+    }
+}

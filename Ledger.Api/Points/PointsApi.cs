@@ -1,0 +1,291 @@
+using System.Data;
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.ServiceRecords;
+using Ledger.Api.Volunteers;
+using Ledger.Core.Grading;
+using Ledger.Core.Ledger;
+using Ledger.Core.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.Points;
+
+public static class PointsApi
+{
+    public static IEndpointRouteBuilder MapPointsApi(this IEndpointRouteBuilder app)
+    {
+        var volunteers = app.MapApiGroup("volunteers/{id:long}", "Points");
+        volunteers.MapGet("/summary", Summary)
+            .WithName("GetVolunteerSummary")
+            .WithSummary("Balance, approved hours, stars and the next star, and this year's figures.")
+            .RequireAuthorization(Policies.Read);
+        volunteers.MapGet("/ledger", VolunteerLedger)
+            .WithName("GetVolunteerLedger")
+            .WithSummary("The volunteer's postings, newest first, each with the balance after it.")
+            .RequireAuthorization(Policies.Read);
+        volunteers.MapPost("/adjustments", Adjust)
+            .WithName("AdjustPoints")
+            .WithSummary("A staff correction of the balance (amount ≠ 0, reason required); never below zero.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        volunteers.MapPost("/transfers", Transfer)
+            .WithName("TransferPoints")
+            .WithSummary("Give points to another volunteer of the same community (时间币转赠); never overdraws.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Write);
+
+        var ledger = app.MapApiGroup("ledger", "Ledger");
+        ledger.MapGet("/transactions", Transactions)
+            .WithName("ListLedgerTransactions")
+            .WithSummary("Ledger transactions with their postings, newest first.")
+            .RequireAuthorization(Policies.Read);
+        ledger.MapGet("/trial-balance", TrialBalance)
+            .WithName("GetTrialBalance")
+            .WithSummary("Every account of a community with its balance (as of a time, if given); the total is always zero.")
+            .RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, TimeProvider clock)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var volunteer = VolunteerQueries.ById(connection, id);
+        if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            return Problems.From(Failure.NotFound("volunteer", id));
+        // One read transaction: the balance and the hours come from the same committed state.
+        var (community, balance, approvedMinutes, stats, rules) = Database.Snapshot(connection, () =>
+        {
+            var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
+            var now = clock.GetUtcNow();
+            var rules = (RuleVersion.InForceAt(community.Versions, now) ?? community.Versions[0]).Rules;
+            var year = ServiceTime.LocalDate(now, community.Zone).Year;
+            var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
+            var balance = Books.Balance(connection, id);
+            var approvedMinutes = connection.ExecuteScalar<long>(
+                "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
+            var thisYear = connection.Query<(string StartedAt, int Minutes, int? Score)>(
+                    """
+                    SELECT started_at, minutes, score FROM service_records
+                    WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
+                    """,
+                    new { Id = id, From = Sql.Time(yearStart), To = Sql.Time(yearEnd) })
+                .Select(r => new ApprovedService(Sql.ParseTime(r.StartedAt), r.Minutes, r.Score));
+            return (community, balance, approvedMinutes, YearStats.From(year, thisYear, community.Zone), rules);
+        });
+
+        var next = Stars.Next(approvedMinutes, rules.StarThresholdsHours);
+        return TypedResults.Ok(new SummaryResponse(
+            id,
+            balance,
+            approvedMinutes,
+            Stars.For(approvedMinutes, rules.StarThresholdsHours),
+            next is null ? null : new NextStarResponse(next.Stars, next.HoursToGo),
+            new YearSummary(stats.Year, stats.ApprovedMinutes, stats.ActiveMonths, stats.AverageScore),
+            ExpiringSoon: null));
+    }
+
+    public static async Task<Results<Ok<Page<VolunteerLedgerItem>>, ProblemHttpResult>> VolunteerLedger(
+        long id, Caller caller, Database database, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        if (kind is not null && !Books.KindNames.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", Books.KindNames)));
+        await using var connection = await database.OpenReadAsync();
+        var volunteer = VolunteerQueries.ById(connection, id);
+        if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            return Problems.From(Failure.NotFound("volunteer", id));
+
+        var rows = await connection.QueryAsync<LedgerRow>(
+            """
+            SELECT p.id AS posting_id, t.id AS transaction_id, t.at, t.kind, p.amount, p.balance_after, t.reference, t.memo
+            FROM accounts a
+            JOIN postings p ON p.account_id = a.id
+            JOIN ledger_transactions t ON t.id = p.transaction_id
+            WHERE a.volunteer_id = @Id AND p.id < @BeforeId
+              AND (@Kind IS NULL OR t.kind = @Kind)
+              AND (@From IS NULL OR t.at >= @From)
+              AND (@To IS NULL OR t.at < @To)
+            ORDER BY p.id DESC
+            LIMIT @Take
+            """,
+            new { Id = id, page.Value.BeforeId, page.Value.Take, Kind = kind, From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null });
+        var items = Paging.ToPage(rows, page.Value, r => r.PostingId);
+        return TypedResults.Ok(new Page<VolunteerLedgerItem>(
+            items.Items.Select(r => new VolunteerLedgerItem(r.TransactionId, r.At, r.Kind, r.Amount, r.BalanceAfter, r.Reference, r.Memo)).ToList(),
+            items.NextCursor));
+    }
+
+    public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Adjust(long id, AdjustmentRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            var volunteer = VolunteerQueries.ById(w.Connection, id);
+            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+                return Failure.NotFound("volunteer", id);
+            // Only a reversal of hours may push a balance below zero; a correction never does.
+            var balance = Books.Balance(w.Connection, id);
+            if (request.Amount < 0 && balance + request.Amount < 0)
+                return Failure.Conflict("insufficient-points", "insufficient-points", balance, -request.Amount);
+            var posted = Books.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
+            var after = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, id)];
+            w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
+            return new PointsMovedResponse(posted.TransactionId, after);
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Transfer(long id, TransferRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            var giver = VolunteerQueries.ById(w.Connection, id);
+            if (giver is null || !caller.CanAccess(giver.CommunityId))
+                return Failure.NotFound("volunteer", id);
+            if (request.ToVolunteerId == id)
+                return Failure.Invalid("toVolunteerId", "self-transfer");
+            var receiver = VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
+            if (receiver is null || receiver.CommunityId != giver.CommunityId)
+                return Failure.Invalid("toVolunteerId", "volunteer-not-found", request.ToVolunteerId);
+            foreach (var v in new[] { giver, receiver })
+                if (v.Status != VolunteerStatuses.Active)
+                    return Failure.Conflict("volunteer-inactive", "volunteer-inactive", v.Id);
+            // Checked and debited in the same unit of the single writer: no other write can come between.
+            var balance = Books.Balance(w.Connection, id);
+            if (balance < request.Amount)
+                return Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount);
+            var memo = string.IsNullOrWhiteSpace(request.Memo) ? null : request.Memo.Trim();
+            var posted = Books.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
+            var after = posted.BalancesAfter[AccountRef.Volunteer(giver.CommunityId, id)];
+            w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
+            return new PointsMovedResponse(posted.TransactionId, after);
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<Page<TransactionResponse>>, ProblemHttpResult>> Transactions(
+        Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        if (kind is not null && !Books.KindNames.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", Books.KindNames)));
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+
+        await using var connection = await database.OpenReadAsync();
+        var (transactions, postings) = Database.Snapshot(connection, () =>
+        {
+            var transactions = connection.Query<TransactionRow>(
+                """
+                SELECT id, at, kind, community_id, reference, memo, actor_key_id, reverses_id
+                FROM ledger_transactions
+                WHERE id < @BeforeId
+                  AND (@CommunityId IS NULL OR community_id = @CommunityId)
+                  AND (@Kind IS NULL OR kind = @Kind)
+                  AND (@From IS NULL OR at >= @From)
+                  AND (@To IS NULL OR at < @To)
+                ORDER BY id DESC
+                LIMIT @Take
+                """,
+                new
+                {
+                    page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, Kind = kind,
+                    From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
+                }).ToList();
+            // All postings of the page in one query, not one per transaction.
+            var postings = connection.Query<PostingRow>(
+                    """
+                    SELECT p.transaction_id, a.community_id, a.kind, a.volunteer_id, p.amount
+                    FROM postings p JOIN accounts a ON a.id = p.account_id
+                    WHERE p.transaction_id IN @Ids
+                    ORDER BY p.id
+                    """, new { Ids = transactions.Select(t => t.Id).ToArray() })
+                .ToLookup(p => p.TransactionId);
+            return (transactions, postings);
+        });
+
+        var items = Paging.ToPage(transactions, page.Value, t => t.Id);
+        return TypedResults.Ok(new Page<TransactionResponse>(
+            items.Items.Select(t => new TransactionResponse(t.Id, t.At, t.Kind, t.CommunityId, t.Reference, t.Memo, Books.Actor(t.ActorKeyId),
+                postings[t.Id].Select(p => new PostingResponse(p.Account.ToString(), p.Amount)).ToList(), t.ReversesId)).ToList(),
+            items.NextCursor));
+    }
+
+    public static async Task<Results<Ok<TrialBalanceResponse>, ProblemHttpResult>> TrialBalance(
+        Caller caller, Database database, long? communityId, DateTimeOffset? asOf)
+    {
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+        if (scope.Value is not { } community)
+            return Problems.From(Failure.Invalid("communityId", "community-required"));
+
+        await using var connection = await database.OpenReadAsync();
+        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = community }) == 0)
+            return Problems.From(Failure.NotFound("community", community));
+        // Now: the kept balances. As of a time: the postings up to it, summed — the two agree by construction.
+        var rows = asOf is null
+            ? await connection.QueryAsync<BalanceRow>(
+                "SELECT community_id, kind, volunteer_id, balance FROM accounts WHERE community_id = @C ORDER BY id", new { C = community })
+            : await connection.QueryAsync<BalanceRow>(
+                """
+                SELECT a.community_id, a.kind, a.volunteer_id, COALESCE(SUM(p.amount), 0) AS balance
+                FROM accounts a
+                LEFT JOIN postings p ON p.account_id = a.id
+                    AND p.transaction_id IN (SELECT id FROM ledger_transactions WHERE community_id = @C AND at < @AsOf)
+                WHERE a.community_id = @C
+                GROUP BY a.id, a.community_id, a.kind, a.volunteer_id
+                ORDER BY a.id
+                """, new { C = community, AsOf = Sql.Time(asOf.Value) });
+        var accounts = rows.Select(r => new AccountBalance(r.Account.ToString(), r.Balance)).ToList();
+        return TypedResults.Ok(new TrialBalanceResponse(community, asOf, accounts, accounts.Sum(a => a.Balance)));
+    }
+
+    private sealed class LedgerRow
+    {
+        public long PostingId { get; init; }
+        public long TransactionId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public long Amount { get; init; }
+        public long BalanceAfter { get; init; }
+        public string? Reference { get; init; }
+        public string? Memo { get; init; }
+    }
+
+    private sealed class TransactionRow
+    {
+        public long Id { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public long CommunityId { get; init; }
+        public string? Reference { get; init; }
+        public string? Memo { get; init; }
+        public long? ActorKeyId { get; init; }
+        public long? ReversesId { get; init; }
+    }
+
+    private class AccountRow
+    {
+        public long CommunityId { get; init; }
+        public string Kind { get; init; } = "";
+        public long? VolunteerId { get; init; }
+
+        public AccountRef Account => new(CommunityId, Enum.Parse<AccountKind>(Kind, ignoreCase: true), VolunteerId);
+    }
+
+    private sealed class PostingRow : AccountRow
+    {
+        public long TransactionId { get; init; }
+        public long Amount { get; init; }
+    }
+
+    private sealed class BalanceRow : AccountRow
+    {
+        public long Balance { get; init; }
+    }
+}

@@ -1,0 +1,159 @@
+using Dapper;
+using Ledger.Api.Communities;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.Points;
+using Ledger.Api.Rules;
+using Ledger.Api.Volunteers;
+using Ledger.Core.Ledger;
+using Ledger.Core.Rules;
+
+namespace Ledger.Api.ServiceRecords;
+
+/// <summary>What valuing a record needs of its community: the time zone and every rule version.</summary>
+public sealed record CommunityContext(long CommunityId, TimeZoneInfo Zone, IReadOnlyList<RuleVersion> Versions)
+{
+    public static CommunityContext? Load(System.Data.IDbConnection connection, long communityId)
+    {
+        var zone = connection.ExecuteScalar<string?>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId });
+        return zone is null ? null : new CommunityContext(communityId, TimeZones.Find(zone), RuleVersions.Load(connection, communityId));
+    }
+}
+
+public sealed record NewRecord(string Category, Span Span, string? Description, long? ActivityId);
+
+/// <summary>
+/// Recording, approving, rejecting and reversing service hours, as steps inside a unit of the writer. Used by the
+/// single-record endpoints and by bulk attendance, so both apply exactly the same rules.
+/// </summary>
+public static class RecordKeeping
+{
+    public static Outcome<ServiceRecordRow> Record(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int? approveScore)
+    {
+        if (volunteer.Status != VolunteerStatuses.Active)
+            return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
+        var version = RuleVersion.InForceAt(community.Versions, record.Span.Start);
+        if (version is null)
+            return new Failure(422, "validation", "no-rules");
+
+        // Everything that can share a local day with the new record: records are at most a day long, so starting
+        // from a day before its first local midnight covers every overlap and every day it touches.
+        var (windowStart, _) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.Start, community.Zone), community.Zone);
+        var (_, windowEnd) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.End.AddTicks(-1), community.Zone), community.Zone);
+        var others = w.Connection.Query<(string StartedAt, string EndedAt)>(
+                """
+                SELECT started_at, ended_at FROM service_records
+                WHERE volunteer_id = @VolunteerId AND status IN ('pending', 'approved')
+                  AND started_at >= @From AND started_at < @To
+                """,
+                new { VolunteerId = volunteer.Id, From = Sql.Time(windowStart.AddDays(-1)), To = Sql.Time(windowEnd) })
+            .Select(o => new Span(Sql.ParseTime(o.StartedAt), Sql.ParseTime(o.EndedAt)))
+            .ToList();
+
+        var check = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, others);
+        if (check.Problem is { } problem)
+            return Refusal(problem, check.Minutes, version.Rules);
+
+        var row = w.Connection.QuerySingle<ServiceRecordRow>(
+            $"""
+            INSERT INTO service_records (community_id, volunteer_id, activity_id, category, started_at, ended_at, minutes, description,
+                                         status, submitted_by_key_id, created_at)
+            VALUES (@CommunityId, @VolunteerId, @ActivityId, @Category, @StartedAt, @EndedAt, @Minutes, @Description,
+                    'pending', @Actor, @At)
+            RETURNING {ServiceRecordRow.Columns}
+            """,
+            new
+            {
+                community.CommunityId,
+                VolunteerId = volunteer.Id,
+                record.ActivityId,
+                record.Category,
+                StartedAt = Sql.Time(record.Span.Start),
+                EndedAt = Sql.Time(record.Span.End),
+                check.Minutes,
+                Description = string.IsNullOrWhiteSpace(record.Description) ? null : record.Description.Trim(),
+                Actor = w.Caller.KeyId,
+                At = w.NowText,
+            });
+        w.Audit("service-record.submitted", $"service-record:{row.Id}", new { row.VolunteerId, row.Category, row.StartedAt, row.EndedAt, row.Minutes });
+        return approveScore is { } score ? Approve(w, community, row, score) : row;
+    }
+
+    /// <summary>pending → approved: values the record by the rule version in force at its start and accrues the points.</summary>
+    public static Outcome<ServiceRecordRow> Approve(WriteContext w, CommunityContext community, ServiceRecordRow row, int score)
+    {
+        if (row.Status != RecordStatuses.Pending)
+            return Failure.Conflict("record-not-pending", "record-not-pending", row.Status);
+        var version = RuleVersion.InForceAt(community.Versions, row.StartedAt)
+                      ?? throw new InvalidOperationException($"Record {row.Id} predates every rule version.");
+        var points = Core.Rules.Points.For(row.Minutes, version.Rules, row.Category);
+        long? transactionId = points > 0
+            ? Books.Post(w, Entries.Accrual(row.CommunityId, row.VolunteerId, points), $"service-record:{row.Id}", row.Category).TransactionId
+            : null;
+        var approved = w.Connection.QuerySingle<ServiceRecordRow>(
+            $"""
+            UPDATE service_records
+            SET status = 'approved', score = @Score, points = @Points, rule_version = @Version, accrual_transaction_id = @TransactionId,
+                decided_by_key_id = @Actor, decided_at = @At
+            WHERE id = @Id
+            RETURNING {ServiceRecordRow.Columns}
+            """,
+            new { row.Id, Score = score, Points = points, version.Version, TransactionId = transactionId, Actor = w.Caller.KeyId, At = w.NowText });
+        w.Audit("service-record.approved", $"service-record:{row.Id}", new { score, points, ruleVersion = version.Version, transactionId });
+        return approved;
+    }
+
+    public static Outcome<ServiceRecordRow> Reject(WriteContext w, ServiceRecordRow row, string reason)
+    {
+        if (row.Status != RecordStatuses.Pending)
+            return Failure.Conflict("record-not-pending", "record-not-pending", row.Status);
+        var rejected = w.Connection.QuerySingle<ServiceRecordRow>(
+            $"""
+            UPDATE service_records SET status = 'rejected', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
+            WHERE id = @Id
+            RETURNING {ServiceRecordRow.Columns}
+            """,
+            new { row.Id, Reason = reason.Trim(), Actor = w.Caller.KeyId, At = w.NowText });
+        w.Audit("service-record.rejected", $"service-record:{row.Id}", new { reason });
+        return rejected;
+    }
+
+    /// <summary>
+    /// approved → reversed: a compensating transaction takes the points back, even if that leaves the balance negative
+    /// (the points may already be spent; PRODUCT.md says they are then earned back). The hours stop counting.
+    /// </summary>
+    public static Outcome<ServiceRecordRow> Reverse(WriteContext w, ServiceRecordRow row, string reason)
+    {
+        if (row.Status != RecordStatuses.Approved)
+            return Failure.Conflict("record-not-approved", "record-not-approved", row.Status);
+        long? reversalId = null;
+        if (row.AccrualTransactionId is { } accrualId)
+        {
+            var compensation = Entries.Compensate(TransactionKind.Reversal, Books.PostingsOf(w.Connection, accrualId));
+            reversalId = Books.Post(w, compensation, $"service-record:{row.Id}", reason.Trim(), reversesId: accrualId).TransactionId;
+        }
+        var reversed = w.Connection.QuerySingle<ServiceRecordRow>(
+            $"""
+            UPDATE service_records SET status = 'reversed', reason = @Reason, reversal_transaction_id = @ReversalId, reversed_at = @At
+            WHERE id = @Id
+            RETURNING {ServiceRecordRow.Columns}
+            """,
+            new { row.Id, Reason = reason.Trim(), ReversalId = reversalId, At = w.NowText });
+        w.Audit("service-record.reversed", $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
+        return reversed;
+    }
+
+    public static ServiceRecordRow? Find(System.Data.IDbConnection connection, long id) =>
+        connection.QuerySingleOrDefault<ServiceRecordRow>($"SELECT {ServiceRecordRow.Columns} FROM service_records WHERE id = @Id", new { Id = id });
+
+    /// <summary>Rule breaches are 422 (the record itself is unacceptable) or 409 (it clashes with the volunteer's other records).</summary>
+    public static Failure Refusal(RecordProblem problem, int minutes, RuleSet rules) => problem switch
+    {
+        RecordProblem.TooShort => new Failure(422, problem.Code(), "too-short", minutes, rules.MinMinutes),
+        RecordProblem.FutureTime => new Failure(422, problem.Code(), "future-time"),
+        RecordProblem.TooOld => new Failure(422, problem.Code(), "too-old", rules.MaxBackdateDays),
+        RecordProblem.OverlappingRecord => new Failure(409, problem.Code(), "overlapping-record"),
+        RecordProblem.DailyCapExceeded => new Failure(409, problem.Code(), "daily-cap-exceeded", rules.DailyCapMinutes),
+        RecordProblem.NotWholeMinutes => Failure.Invalid("startedAt", "whole-minute"),
+        _ => Failure.Invalid("endedAt", "end-after-start"),
+    };
+}

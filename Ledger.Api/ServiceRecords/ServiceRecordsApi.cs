@@ -1,0 +1,144 @@
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.Volunteers;
+using Ledger.Core.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.ServiceRecords;
+
+public static class ServiceRecordsApi
+{
+    public static IEndpointRouteBuilder MapServiceRecordsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("service-records", "Service records");
+
+        group.MapPost("/", Submit)
+            .WithName("SubmitServiceRecord")
+            .WithSummary("Record served hours (pending). Staff may add approve: true and a score to record and approve at once.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireAuthorization(Policies.Write);
+        group.MapPost("/{id:long}/approve", Approve)
+            .WithName("ApproveServiceRecord")
+            .WithSummary("Approve a pending record with an effectiveness score (1–5); its points are accrued.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:long}/reject", Reject)
+            .WithName("RejectServiceRecord")
+            .WithSummary("Reject a pending record, with the reason.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:long}/reverse", Reverse)
+            .WithName("ReverseServiceRecord")
+            .WithSummary("Reverse an approved record: a compensating transaction takes its points back and its hours stop counting.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        group.MapGet("/{id:long}", Get)
+            .WithName("GetServiceRecord")
+            .WithSummary("One service record.")
+            .RequireAuthorization(Policies.Read);
+        group.MapGet("/", List)
+            .WithName("ListServiceRecords")
+            .WithSummary("Service records, newest first, by community, volunteer, status and start time (from inclusive, to exclusive).")
+            .RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    public static async Task<Results<Created<ServiceRecordResponse>, ProblemHttpResult>> Submit(
+        SubmitRecordRequest request, Caller caller, Writer writer)
+    {
+        if (request.Approve == true && caller.Role is not (Roles.Staff or Roles.Admin))
+            return Problems.From(new Failure(403, "forbidden", "approve-needs-staff"));
+        var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            var volunteer = VolunteerQueries.ById(w.Connection, request.VolunteerId);
+            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+                return Failure.Invalid("volunteerId", "volunteer-not-found", request.VolunteerId);
+            if (request.ActivityId is { } activityId
+                && w.Connection.ExecuteScalar<long?>("SELECT community_id FROM activities WHERE id = @Id", new { Id = activityId }) != volunteer.CommunityId)
+                return Failure.Invalid("activityId", "activity-not-found", activityId);
+            var community = CommunityContext.Load(w.Connection, volunteer.CommunityId)!;
+            var record = new NewRecord(request.Category, new Span(request.StartedAt, request.EndedAt), request.Description, request.ActivityId);
+            var recorded = RecordKeeping.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
+            return recorded.IsSuccess ? recorded.Value.ToResponse() : recorded.Failure!;
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Approve(long id, ApproveRequest request, Caller caller, Writer writer) =>
+        Decide(id, caller, writer, (w, community, row) => RecordKeeping.Approve(w, community, row, request.Score));
+
+    public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Reject(long id, ReasonRequest request, Caller caller, Writer writer) =>
+        Decide(id, caller, writer, (w, _, row) => RecordKeeping.Reject(w, row, request.Reason));
+
+    public static async Task<Results<Ok<ReversalResponse>, ProblemHttpResult>> Reverse(long id, ReasonRequest request, Caller caller, Writer writer)
+    {
+        var decided = await Decide(id, caller, writer, (w, _, row) => RecordKeeping.Reverse(w, row, request.Reason));
+        return decided.Result switch
+        {
+            Ok<ServiceRecordResponse> ok => TypedResults.Ok(new ReversalResponse(ok.Value!.Id, ok.Value.Status, ok.Value.ReversalTransactionId,
+                ok.Value.TransactionId, ok.Value.Minutes, ok.Value.Points ?? 0)),
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+    }
+
+    /// <summary>The status changes share their shape: find the record in the caller's community, then change it in one unit.</summary>
+    private static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Decide(
+        long id, Caller caller, Writer writer, Func<WriteContext, CommunityContext, ServiceRecordRow, Outcome<ServiceRecordRow>> change)
+    {
+        var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status200OK, w =>
+        {
+            var row = RecordKeeping.Find(w.Connection, id);
+            if (row is null || !caller.CanAccess(row.CommunityId))
+                return Failure.NotFound("service-record", id);
+            var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
+            return changed.IsSuccess ? changed.Value.ToResponse() : changed.Failure!;
+        });
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var row = RecordKeeping.Find(connection, id);
+        return row is null || !caller.CanAccess(row.CommunityId)
+            ? Problems.From(Failure.NotFound("service-record", id))
+            : TypedResults.Ok(row.ToResponse());
+    }
+
+    public static async Task<Results<Ok<Page<ServiceRecordResponse>>, ProblemHttpResult>> List(
+        Caller caller, Database database, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
+        string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        if (status is not null && !RecordStatuses.All.Contains(status))
+            return Problems.From(Failure.Invalid("status", "one-of", string.Join(", ", RecordStatuses.All)));
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<ServiceRecordRow>(
+            $"""
+            SELECT {ServiceRecordRow.Columns}
+            FROM service_records
+            WHERE id < @BeforeId
+              AND (@CommunityId IS NULL OR community_id = @CommunityId)
+              AND (@VolunteerId IS NULL OR volunteer_id = @VolunteerId)
+              AND (@Status IS NULL OR status = @Status)
+              AND (@From IS NULL OR started_at >= @From)
+              AND (@To IS NULL OR started_at < @To)
+            ORDER BY id DESC
+            LIMIT @Take
+            """,
+            new
+            {
+                page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId, Status = status,
+                From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
+            });
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
+    }
+}
