@@ -53,7 +53,7 @@ public static class ServiceRecordsApi
         {
             var volunteer = VolunteerQueries.ById(w.Connection, request.VolunteerId);
             if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
-                return Failure.Invalid("volunteerId", "volunteer-not-found", request.VolunteerId);
+                return Failure.NotFound("volunteer", request.VolunteerId);
             if (request.ActivityId is { } activityId
                 && w.Connection.ExecuteScalar<long?>("SELECT community_id FROM activities WHERE id = @Id", new { Id = activityId }) != volunteer.CommunityId)
                 return Failure.Invalid("activityId", "activity-not-found", activityId);

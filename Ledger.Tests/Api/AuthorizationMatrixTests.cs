@@ -32,11 +32,17 @@ public sealed class AuthorizationMatrixTests
         public string OpenId = "";
         public string MemberCode = "";
         public long VictimKeyId;
+        public long OtherVolunteerId;
+        public long ActivityId;
+        public long RecordId;
+        public readonly Queue<long> Pending = new();
+        public readonly Queue<long> Approved = new();
     }
 
     private static readonly string[] Admin = ["admin"];
     private static readonly string[] Read = ["admin", "auditor", "staff", "client"];
     private static readonly string[] Write = ["admin", "staff", "client"];
+    private static readonly string[] Staff = ["admin", "staff"];
 
     private static readonly Dictionary<string, Rule> Matrix = new()
     {
@@ -59,6 +65,38 @@ public sealed class AuthorizationMatrixTests
         ["GET /api/v1/volunteers/by-openid/{openId}"] = new(Read, f => $"/api/v1/volunteers/by-openid/{f.OpenId}", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/volunteers/by-code/{memberCode}"] = new(Read, f => $"/api/v1/volunteers/by-code/{f.MemberCode}", _ => null, Elsewhere.NotFound),
         ["PATCH /api/v1/volunteers/{id:long}"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}", _ => new { grid = "第二网格" }, Elsewhere.NotFound),
+
+        ["POST /api/v1/service-records"] = new(Write, _ => "/api/v1/service-records",
+            f => Records.Body(f.VolunteerId, Records.FreeSlot(), 30), Elsewhere.NotFound),
+        ["POST /api/v1/service-records/{id:long}/approve"] = new(Staff, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/approve",
+            _ => new { score = 4 }, Elsewhere.NotFound),
+        ["POST /api/v1/service-records/{id:long}/reject"] = new(Staff, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/reject",
+            _ => new { reason = "重复提交" }, Elsewhere.NotFound),
+        ["POST /api/v1/service-records/{id:long}/reverse"] = new(Staff, f => $"/api/v1/service-records/{f.Approved.Dequeue()}/reverse",
+            _ => new { reason = "登记错误" }, Elsewhere.NotFound),
+        ["GET /api/v1/service-records/{id:long}"] = new(Read, f => $"/api/v1/service-records/{f.RecordId}", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/service-records"] = new(Read, f => $"/api/v1/service-records?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+
+        ["POST /api/v1/activities"] = new(Staff, _ => "/api/v1/activities", f =>
+        {
+            var start = Records.FreeSlot();
+            return new { communityId = f.CommunityId, title = "垃圾分类宣传", category = "environment", startsAt = start, endsAt = start.AddMinutes(60) };
+        }, Elsewhere.Forbidden),
+        ["GET /api/v1/activities"] = new(Read, f => $"/api/v1/activities?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["POST /api/v1/activities/{id:long}/attendance"] = new(Staff, f => $"/api/v1/activities/{f.ActivityId}/attendance", f =>
+        {
+            var start = Records.FreeSlot();
+            return new { entries = new[] { new { volunteerId = f.VolunteerId, startedAt = start, endedAt = start.AddMinutes(30), score = 5 } } };
+        }, Elsewhere.NotFound),
+
+        ["GET /api/v1/volunteers/{id:long}/summary"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/summary", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/volunteers/{id:long}/ledger"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/ledger", _ => null, Elsewhere.NotFound),
+        ["POST /api/v1/volunteers/{id:long}/adjustments"] = new(Staff, f => $"/api/v1/volunteers/{f.VolunteerId}/adjustments",
+            _ => new { amount = 5, reason = "补录" }, Elsewhere.NotFound),
+        ["POST /api/v1/volunteers/{id:long}/transfers"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/transfers",
+            f => new { toVolunteerId = f.OtherVolunteerId, amount = 1 }, Elsewhere.NotFound),
+        ["GET /api/v1/ledger/transactions"] = new(Read, f => $"/api/v1/ledger/transactions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 
     private LedgerApp _app = null!;
@@ -91,6 +129,18 @@ public sealed class AuthorizationMatrixTests
             MemberCode = volunteer.GetProperty("memberCode").GetString()!,
             VictimKeyId = (await Seed.Key(_app, "auditor")).Id,
         };
+        _f.OtherVolunteerId = (await Seed.Volunteer(_app, _keys["staff"], a)).GetProperty("id").GetInt64();
+        var gift = await _app.Admin().PostJson($"/api/v1/volunteers/{_f.VolunteerId}/adjustments", new { amount = 1000, reason = "初始积分" });
+        Assert.That(gift.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var start = Records.FreeSlot();
+        var activity = await _app.Admin().PostJson("/api/v1/activities",
+            new { communityId = a, title = "敬老活动", category = "elderly-care", startsAt = start, endsAt = start.AddMinutes(60) });
+        _f.ActivityId = (await activity.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        for (var i = 0; i < 20; i++)
+            _f.Pending.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId)).GetProperty("id").GetInt64());
+        for (var i = 0; i < 10; i++)
+            _f.Approved.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
+        _f.RecordId = _f.Approved.Peek();
     }
 
     [OneTimeTearDown]
@@ -139,6 +189,7 @@ public sealed class AuthorizationMatrixTests
 
         async Task<HttpResponseMessage> Call(string? key)
         {
+            // Each call gets its own record where the route changes one (approve, reject, reverse).
             var request = new HttpRequestMessage(method, rule.Url(_f));
             if (rule.Body(_f) is { } body)
                 request.Content = JsonContent.Create(body);

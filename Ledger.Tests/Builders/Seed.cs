@@ -56,3 +56,31 @@ public static class Seed
         return problem;
     }
 }
+
+/// <summary>Service records made through the API, in free time slots so tests never trip over their own overlaps.</summary>
+public static class Records
+{
+    private static int _slot;
+
+    /// <summary>A 30-minute-aligned start of local (Shanghai) time, some days back, never used before in this test run.</summary>
+    public static DateTimeOffset FreeSlot()
+    {
+        var i = Interlocked.Increment(ref _slot);
+        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var day = new DateTimeOffset(today.Year, today.Month, today.Day, 0, 0, 0, today.Offset).AddDays(-1 - i / 8 % 80);
+        return day.AddHours(8 + i % 8);
+    }
+
+    public static object Body(long volunteerId, DateTimeOffset start, int minutes, string category = "elderly-care", int? approveScore = null) =>
+        approveScore is { } score
+            ? new { volunteerId, category, startedAt = start, endedAt = start.AddMinutes(minutes), approve = true, score }
+            : new { volunteerId, category, startedAt = start, endedAt = start.AddMinutes(minutes) };
+
+    public static async Task<System.Text.Json.JsonElement> Submit(LedgerApp app, string key, long volunteerId, int minutes = 30,
+        string category = "elderly-care", int? approveScore = null, DateTimeOffset? start = null)
+    {
+        var response = await app.Client(key).PostJson("/api/v1/service-records", Body(volunteerId, start ?? FreeSlot(), minutes, category, approveScore));
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return await response.Read<System.Text.Json.JsonElement>();
+    }
+}

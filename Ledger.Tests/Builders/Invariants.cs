@@ -1,0 +1,48 @@
+using Dapper;
+using Ledger.Tests.Api;
+
+namespace Ledger.Tests.Builders;
+
+/// <summary>
+/// The books' invariants, read straight from the database: every transaction sums to zero, every community's trial
+/// balance is zero, every kept balance equals the sum of its postings and the last posting's balance_after.
+/// </summary>
+public static class Invariants
+{
+    public static void Check(LedgerApp app)
+    {
+        using var db = app.OpenDatabase();
+        var unbalanced = db.Query<(long Id, long Sum)>(
+            "SELECT transaction_id, SUM(amount) FROM postings GROUP BY transaction_id HAVING SUM(amount) <> 0").ToList();
+        var empty = db.Query<long>(
+            "SELECT t.id FROM ledger_transactions t WHERE (SELECT COUNT(*) FROM postings p WHERE p.transaction_id = t.id) < 2").ToList();
+        var communities = db.Query<(long Community, long Total)>(
+            "SELECT community_id, SUM(balance) FROM accounts GROUP BY community_id HAVING SUM(balance) <> 0").ToList();
+        var drift = db.Query<(long Account, long Kept, long Summed)>(
+            """
+            SELECT a.id, a.balance, COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id), 0) AS summed
+            FROM accounts a
+            WHERE a.balance <> COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id), 0)
+            """).ToList();
+        var lastAfter = db.Query<(long Account, long Kept, long After)>(
+            """
+            SELECT a.id, a.balance, p.balance_after FROM accounts a
+            JOIN postings p ON p.id = (SELECT MAX(id) FROM postings WHERE account_id = a.id)
+            WHERE p.balance_after <> a.balance
+            """).ToList();
+        var runningAfter = db.ExecuteScalar<long>(
+            """
+            SELECT COUNT(*) FROM postings p
+            WHERE p.balance_after <> (SELECT SUM(q.amount) FROM postings q WHERE q.account_id = p.account_id AND q.id <= p.id)
+            """);
+        Assert.Multiple(() =>
+        {
+            Assert.That(unbalanced, Is.Empty, "transactions whose postings do not sum to zero");
+            Assert.That(empty, Is.Empty, "transactions with fewer than two postings");
+            Assert.That(communities, Is.Empty, "communities whose trial balance is not zero");
+            Assert.That(drift, Is.Empty, "kept balances that differ from the sum of their postings");
+            Assert.That(lastAfter, Is.Empty, "kept balances that differ from the last balance_after");
+            Assert.That(runningAfter, Is.Zero, "postings whose balance_after is not the running sum");
+        });
+    }
+}
