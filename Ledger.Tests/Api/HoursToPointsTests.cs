@@ -329,6 +329,31 @@ public sealed class HoursToPointsTests
     }
 
     [Test]
+    public async Task PostingsAndTransactions_CannotBeEditedOrDeleted()
+    {
+        var v = await NewVolunteer();
+        await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
+        using var db = _app.OpenDatabase();
+        Assert.That(() => db.Execute("UPDATE postings SET amount = amount + 1"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("DELETE FROM postings"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("UPDATE ledger_transactions SET memo = 'x'"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("DELETE FROM ledger_transactions"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+    }
+
+    [Test]
+    public async Task Activities_AreListedPerCommunity()
+    {
+        var start = Records.FreeSlot();
+        var created = await _app.Client(_staff).PostJson("/api/v1/activities",
+            new { communityId = _community, title = "反诈宣传", category = "anti-fraud", startsAt = start, endsAt = start.AddMinutes(90) });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var list = await (await _app.Client(_staff).GetAsync("/api/v1/activities")).Read<JsonElement>();
+        Assert.That(list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("title").GetString()), Does.Contain("反诈宣传"));
+        await Seed.Problem(await _app.Client(_staff).PostJson("/api/v1/activities",
+            new { communityId = _community, title = "x", category = "x", startsAt = start, endsAt = start }), HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Test]
     public async Task EveryChange_WritesAnAuditEvent()
     {
         var v = await NewVolunteer();
