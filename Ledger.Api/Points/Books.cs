@@ -39,6 +39,7 @@ public static class Books
             });
 
         var balances = new Dictionary<AccountRef, long>();
+        var volunteerMoves = new List<LotKeeping.VolunteerMove>();
         foreach (var posting in entry.Postings)
         {
             var accountId = AccountId(w, posting.Account);
@@ -49,7 +50,10 @@ public static class Books
                 "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES (@TransactionId, @AccountId, @Amount, @Balance)",
                 new { TransactionId = transactionId, AccountId = accountId, posting.Amount, Balance = balance });
             balances[posting.Account] = balance;
+            if (posting.Account.Kind == AccountKind.Volunteer)
+                volunteerMoves.Add(new LotKeeping.VolunteerMove(accountId, balance - posting.Amount, balance));
         }
+        LotKeeping.Apply(w, entry, transactionId, reversesId, volunteerMoves);
         return new Posted(transactionId, balances);
     }
 

@@ -35,8 +35,19 @@ public static class Invariants
             SELECT COUNT(*) FROM postings p
             WHERE p.balance_after <> (SELECT SUM(q.amount) FROM postings q WHERE q.account_id = p.account_id AND q.id <= p.id)
             """);
+        var lotDrift = db.Query<(long Account, long Balance, long InLots)>(
+            """
+            SELECT a.id, a.balance, COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0) AS in_lots
+            FROM accounts a
+            WHERE a.kind = 'volunteer'
+              AND MAX(a.balance, 0) <> COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0)
+            """).ToList();
+        var movementDrift = db.ExecuteScalar<long>(
+            "SELECT COUNT(*) FROM point_lots l WHERE l.remaining <> (SELECT COALESCE(SUM(m.amount), 0) FROM lot_movements m WHERE m.lot_id = l.id)");
         Assert.Multiple(() =>
         {
+            Assert.That(lotDrift, Is.Empty, "volunteer accounts whose lots do not hold max(0, balance)");
+            Assert.That(movementDrift, Is.Zero, "lots whose remaining is not the sum of their movements");
             Assert.That(unbalanced, Is.Empty, "transactions whose postings do not sum to zero");
             Assert.That(empty, Is.Empty, "transactions with fewer than two postings");
             Assert.That(communities, Is.Empty, "communities whose trial balance is not zero");

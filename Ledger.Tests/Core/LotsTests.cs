@@ -1,0 +1,49 @@
+using Ledger.Core.Ledger;
+
+namespace Ledger.Tests.Core;
+
+public sealed class LotsTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [TestCase(0, 10, 10)]
+    [TestCase(10, 0, -10)]
+    [TestCase(-5, 10, 10)]
+    [TestCase(-15, 10, 10)]
+    [TestCase(-15, -5, 0)]
+    [TestCase(10, -5, -10)]
+    public void LotsMoveSoThatTheyHoldTheNonNegativeBalance(long before, long after, long change) =>
+        Assert.That(Lots.Change(before, after), Is.EqualTo(change));
+
+    [Test]
+    public void Spending_TakesTheOldestYearFirst()
+    {
+        var lots = new[] { new Lot(2, 2026, 30), new Lot(1, 2025, 20), new Lot(3, 2027, 5) };
+        Assert.That(Lots.TakeOldestFirst(lots, 35), Is.EqualTo(new[] { new LotShare(2025, 20), new LotShare(2026, 15) }));
+        Assert.That(Lots.TakeOldestFirst(lots, 100).Sum(s => s.Amount), Is.EqualTo(55), "never more than is there");
+        Assert.That(Lots.TakeOldestFirst(lots, 0), Is.Empty);
+    }
+
+    [Test]
+    public void PayingADebt_UsesTheOldestPointsFirst() =>
+        Assert.That(Lots.KeepNewest([new LotShare(2025, 20), new LotShare(2026, 15)], 25),
+            Is.EqualTo(new[] { new LotShare(2025, 10), new LotShare(2026, 15) }));
+
+    [Test]
+    public void PointsOfAYear_LapseAtTheEndOfTheFollowingYear_LocalTime()
+    {
+        var at = Lots.ExpiresAt(2025, Shanghai);
+        Assert.That(at, Is.EqualTo(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8))));
+        Assert.That(Lots.IsDue(2025, at.AddTicks(-1), Shanghai), Is.False);
+        Assert.That(Lots.IsDue(2025, at, Shanghai), Is.True);
+        Assert.That(Lots.IsDue(2026, at, Shanghai), Is.False);
+    }
+
+    [Test]
+    public void NextExpiry_IsTheOldestNonEmptyYear()
+    {
+        var next = Lots.NextExpiry([new Lot(1, 2025, 0), new Lot(2, 2026, 12), new Lot(3, 2027, 40)], Shanghai);
+        Assert.That(next, Is.EqualTo((12L, new DateTimeOffset(2028, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)))));
+        Assert.That(Lots.NextExpiry([new Lot(1, 2025, 0)], Shanghai), Is.Null);
+    }
+}
