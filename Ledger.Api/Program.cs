@@ -3,6 +3,8 @@ using Ledger.Api.ApiKeys;
 using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
+using Ledger.Api.Redemptions;
+using Ledger.Api.Rewards;
 using Ledger.Api.Rules;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
@@ -19,6 +21,9 @@ app.MapVolunteersApi();
 app.MapServiceRecordsApi();
 app.MapActivitiesApi();
 app.MapPointsApi();
+app.MapExpiryApi();
+app.MapRewardsApi();
+app.MapRedemptionsApi();
 
 app.Run();
 

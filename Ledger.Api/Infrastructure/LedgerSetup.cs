@@ -17,6 +17,8 @@ public static class LedgerSetup
         services.AddSingleton<Database>();
         services.AddSingleton<Writer>();
         services.AddHostedService<Startup>();
+        services.Configure<Points.ExpiryOptions>(configuration.GetSection("Ledger:Expiry"));
+        services.AddHostedService<Points.ExpiryJob>();
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -65,6 +65,12 @@ public static class Text
         ["entry-null"] = ("出勤条目不能为 null。", "An attendance entry may not be null."),
         ["entry-who"] = ("每条须给出 volunteerId 或 memberCode 之一。", "Give exactly one of volunteerId and memberCode."),
         ["entry-score"] = ("评分须为 1 至 5。", "The score must be 1 to 5."),
+        ["stock-below-zero"] = ("库存不能减到 0 以下（现有 {0}）。", "Stock may not go below zero (there are {0})."),
+        ["out-of-stock"] = ("库存不足：现有 {0}，需要 {1}。", "Not enough stock: {0} left, {1} needed."),
+        ["reward-inactive"] = ("该奖品已下架。", "This reward is not available."),
+        ["already-cancelled"] = ("该兑换已于 {0} 取消。", "This redemption was already cancelled at {0}."),
+        ["redeem-who"] = ("须给出 volunteerId 或 memberCode 之一。", "Give exactly one of volunteerId and memberCode."),
+        ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["api-key-revoked"] = ("API 密钥 {0} 已撤销。", "API key {0} is already revoked."),
     };
 
@@ -76,6 +82,8 @@ public static class Text
         ["rules"] = "规则",
         ["service-record"] = "服务记录",
         ["activity"] = "活动",
+        ["reward"] = "奖品",
+        ["redemption"] = "兑换记录",
     };
 
     public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;

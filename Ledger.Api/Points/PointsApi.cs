@@ -53,7 +53,7 @@ public static class PointsApi
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Problems.From(Failure.NotFound("volunteer", id));
         // One read transaction: the balance and the hours come from the same committed state.
-        var (community, balance, approvedMinutes, stats, rules) = Database.Snapshot(connection, () =>
+        var (balance, approvedMinutes, stats, rules, expiring) = Database.Snapshot(connection, () =>
         {
             var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
             var now = clock.GetUtcNow();
@@ -70,7 +70,11 @@ public static class PointsApi
                     """,
                     new { Id = id, From = Sql.Time(yearStart), To = Sql.Time(yearEnd) })
                 .Select(r => new ApprovedService(Sql.ParseTime(r.StartedAt), r.Minutes, r.Score));
-            return (community, balance, approvedMinutes, YearStats.From(year, thisYear, community.Zone), rules);
+            var expiring = rules.Expiry == ExpiryPolicy.EndOfFollowingYear
+                ? Lots.NextExpiry(LotKeeping.LotsOf(connection, connection.ExecuteScalar<long?>(
+                    "SELECT id FROM accounts WHERE volunteer_id = @Id", new { Id = id }) ?? 0), community.Zone)
+                : null;
+            return (balance, approvedMinutes, YearStats.From(year, thisYear, community.Zone), rules, expiring);
         });
 
         var next = Stars.Next(approvedMinutes, rules.StarThresholdsHours);
@@ -81,7 +85,7 @@ public static class PointsApi
             Stars.For(approvedMinutes, rules.StarThresholdsHours),
             next is null ? null : new NextStarResponse(next.Stars, next.HoursToGo),
             new YearSummary(stats.Year, stats.ApprovedMinutes, stats.ActiveMonths, stats.AverageScore),
-            ExpiringSoon: null));
+            expiring is { } e ? new ExpiringSoon(e.Points, e.At) : null));
     }
 
     public static async Task<Results<Ok<Page<VolunteerLedgerItem>>, ProblemHttpResult>> VolunteerLedger(

@@ -37,6 +37,8 @@ public sealed class AuthorizationMatrixTests
         public long RecordId;
         public readonly Queue<long> Pending = new();
         public readonly Queue<long> Approved = new();
+        public readonly Queue<long> Redemptions = new();
+        public long RewardId;
     }
 
     private static readonly string[] Admin = ["admin"];
@@ -96,6 +98,17 @@ public sealed class AuthorizationMatrixTests
         ["POST /api/v1/volunteers/{id:long}/transfers"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/transfers",
             f => new { toVolunteerId = f.OtherVolunteerId, amount = 1 }, Elsewhere.NotFound),
         ["GET /api/v1/ledger/transactions"] = new(Read, f => $"/api/v1/ledger/transactions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["POST /api/v1/communities/{id:long}/expire-points"] = new(Admin, f => $"/api/v1/communities/{f.CommunityId}/expire-points",
+            _ => new { asOf = DateTimeOffset.UtcNow.AddMinutes(-1) }, Elsewhere.Forbidden),
+        ["POST /api/v1/rewards"] = new(Staff, _ => "/api/v1/rewards", f => new { communityId = f.CommunityId, name = "香皂", pointsCost = 5, stock = 10 },
+            Elsewhere.Forbidden),
+        ["PATCH /api/v1/rewards/{id:long}"] = new(Staff, f => $"/api/v1/rewards/{f.RewardId}", _ => new { stockDelta = 1 }, Elsewhere.NotFound),
+        ["GET /api/v1/rewards"] = new(Read, f => $"/api/v1/rewards?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["POST /api/v1/redemptions"] = new(Staff, _ => "/api/v1/redemptions", f => new { volunteerId = f.VolunteerId, rewardId = f.RewardId, quantity = 1 },
+            Elsewhere.NotFound),
+        ["POST /api/v1/redemptions/{id:long}/cancel"] = new(Staff, f => $"/api/v1/redemptions/{f.Redemptions.Dequeue()}/cancel",
+            _ => new { reason = "退货" }, Elsewhere.NotFound),
+        ["GET /api/v1/redemptions"] = new(Read, f => $"/api/v1/redemptions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 
@@ -141,6 +154,13 @@ public sealed class AuthorizationMatrixTests
         for (var i = 0; i < 10; i++)
             _f.Approved.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
         _f.RecordId = _f.Approved.Peek();
+        var reward = await _app.Admin().PostJson("/api/v1/rewards", new { communityId = a, name = "牙膏", pointsCost = 1, stock = 100 });
+        _f.RewardId = (await reward.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        for (var i = 0; i < 10; i++)
+        {
+            var redeemed = await _app.Admin().PostJson("/api/v1/redemptions", new { volunteerId = _f.VolunteerId, rewardId = _f.RewardId, quantity = 1 });
+            _f.Redemptions.Enqueue((await redeemed.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64());
+        }
     }
 
     [OneTimeTearDown]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Tests.Api;
 
@@ -36,7 +37,12 @@ public sealed class LedgerApp : IAsyncDisposable
         b.UseEnvironment("Testing");
         b.UseSetting("ConnectionStrings:Ledger", ConnectionString);
         b.UseSetting("Ledger:BootstrapAdminKey", AdminKey);
+        b.UseSetting("Ledger:Expiry:Enabled", "false");
+        b.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     });
+
+    /// <summary>The service's clock: real time unless a test sets it.</summary>
+    public TestClock Clock { get; } = new();
 
     public HttpClient Client(string? key = null, string? language = null)
     {
@@ -110,4 +116,16 @@ public static class HttpExtensions
 public static class Json
 {
     public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+}
+
+/// <summary>Real time, or a time a test sets (to earn points in one year and see them lapse two years on).</summary>
+public sealed class TestClock : TimeProvider
+{
+    private DateTimeOffset? _now;
+
+    public void Set(DateTimeOffset now) => _now = now;
+
+    public void Reset() => _now = null;
+
+    public override DateTimeOffset GetUtcNow() => _now?.ToUniversalTime() ?? base.GetUtcNow();
 }

@@ -1,0 +1,187 @@
+using Dapper;
+using Ledger.Api.Communities;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.Points;
+using Ledger.Api.Rewards;
+using Ledger.Api.Volunteers;
+using Ledger.Core.Ledger;
+using Ledger.Core.Rules;
+using Ledger.Core.Volunteers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.Redemptions;
+
+public static class RedemptionsApi
+{
+    public static IEndpointRouteBuilder MapRedemptionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("redemptions", "Redemptions");
+
+        group.MapPost("/", Redeem)
+            .WithName("Redeem")
+            .WithSummary("Exchange points for a reward at the counter: checks balance and stock, debits both, and issues a receipt number.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        group.MapPost("/{id:long}/cancel", Cancel)
+            .WithName("CancelRedemption")
+            .WithSummary("Cancel a redemption: the points go back (to the lots they came from) and the goods back on the shelf.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(Policies.Staff);
+        group.MapGet("/", List)
+            .WithName("ListRedemptions")
+            .WithSummary("Redemptions with receipt numbers, newest first; format=csv streams them all as a spreadsheet.")
+            .Produces<Page<RedemptionListItem>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    public static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(RedeemRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<RedemptionResponse>(caller, StatusCodes.Status201Created, w =>
+        {
+            var volunteer = request.VolunteerId is { } volunteerId
+                ? VolunteerQueries.ById(w.Connection, volunteerId)
+                : MemberCode.Normalize(request.MemberCode) is { } code ? VolunteerQueries.ByCode(w.Connection, code) : null;
+            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+                return Failure.NotFound("volunteer", (object?)request.VolunteerId ?? request.MemberCode);
+            var reward = RewardQueries.ById(w.Connection, request.RewardId);
+            if (reward is null || reward.CommunityId != volunteer.CommunityId)
+                return Failure.NotFound("reward", request.RewardId);
+            if (volunteer.Status != VolunteerStatuses.Active)
+                return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
+            if (!reward.Active)
+                return Failure.Conflict("reward-inactive", "reward-inactive");
+            if (reward.Stock < request.Quantity)
+                return Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity);
+            // Balance and stock are checked and taken in this one unit of the single writer: nothing can come between.
+            var cost = checked(reward.PointsCost * request.Quantity);
+            var balance = Books.Balance(w.Connection, volunteer.Id);
+            if (balance < cost)
+                return Failure.Conflict("insufficient-points", "insufficient-points", balance, cost);
+
+            var receiptNo = NextReceiptNo(w, volunteer.CommunityId);
+            var posted = Books.Post(w, Entries.Redemption(volunteer.CommunityId, volunteer.Id, cost), $"receipt:{receiptNo}", $"{reward.Name} ×{request.Quantity}");
+            w.Connection.Execute("UPDATE rewards SET stock = stock - @Quantity, updated_at = @At WHERE id = @Id",
+                new { request.Quantity, Id = reward.Id, At = w.NowText });
+            var id = w.Connection.ExecuteScalar<long>(
+                """
+                INSERT INTO redemptions (community_id, volunteer_id, reward_id, quantity, points_spent, receipt_no, status, transaction_id, actor_key_id, created_at)
+                VALUES (@CommunityId, @VolunteerId, @RewardId, @Quantity, @Cost, @ReceiptNo, 'completed', @TransactionId, @Actor, @At)
+                RETURNING id
+                """,
+                new
+                {
+                    volunteer.CommunityId, VolunteerId = volunteer.Id, RewardId = reward.Id, request.Quantity, Cost = cost, ReceiptNo = receiptNo,
+                    posted.TransactionId, Actor = w.Caller.KeyId, At = w.NowText,
+                });
+            var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, volunteer.Id)];
+            var response = new RedemptionResponse(id, receiptNo, volunteer.CommunityId, volunteer.Id, reward.Id, reward.Name, request.Quantity, cost,
+                balanceAfter, posted.TransactionId, "completed", w.Now);
+            w.Audit("redemption.completed", $"redemption:{id}", response);
+            return response;
+        });
+        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    public static async Task<Results<Ok<CancellationResponse>, ProblemHttpResult>> Cancel(long id, CancelRequest request, Caller caller, Writer writer)
+    {
+        var outcome = await writer.Run<CancellationResponse>(caller, StatusCodes.Status200OK, w =>
+        {
+            var row = Find(w.Connection, id);
+            if (row is null || !caller.CanAccess(row.CommunityId))
+                return Failure.NotFound("redemption", id);
+            if (row.Status == "cancelled")
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? Sql.Time(at) : "");
+            var compensation = Entries.Compensate(TransactionKind.Cancellation, Books.PostingsOf(w.Connection, row.TransactionId));
+            var posted = Books.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
+            w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
+                new { row.Quantity, Id = row.RewardId, At = w.NowText });
+            w.Connection.Execute(
+                """
+                UPDATE redemptions SET status = 'cancelled', cancellation_transaction_id = @T, cancel_reason = @Reason, cancelled_at = @At
+                WHERE id = @Id
+                """, new { Id = id, T = posted.TransactionId, Reason = request.Reason.Trim(), At = w.NowText });
+            var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(row.CommunityId, row.VolunteerId)];
+            w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
+            return new CancellationResponse(id, row.ReceiptNo, "cancelled", posted.TransactionId, balanceAfter);
+        });
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    private const string Select =
+        """
+        SELECT r.id, r.receipt_no, r.community_id, r.volunteer_id, v.name AS volunteer_name, r.reward_id, w.name AS reward_name,
+               r.quantity, r.points_spent, r.status, r.transaction_id, r.cancellation_transaction_id, r.cancel_reason, r.created_at, r.cancelled_at
+        FROM redemptions r
+        JOIN volunteers v ON v.id = r.volunteer_id
+        JOIN rewards w ON w.id = r.reward_id
+        """;
+
+    private const string ListSql = Select +
+        """
+
+        WHERE r.id < @BeforeId
+          AND (@CommunityId IS NULL OR r.community_id = @CommunityId)
+          AND (@VolunteerId IS NULL OR r.volunteer_id = @VolunteerId)
+          AND (@From IS NULL OR r.created_at >= @From)
+          AND (@To IS NULL OR r.created_at < @To)
+        ORDER BY r.id DESC
+        """;
+
+    public static async Task<IResult> List(
+        Caller caller, Database database, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
+        string? format, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        var scope = Scope.Community(caller, communityId);
+        if (!scope.IsSuccess)
+            return Problems.From(scope.Failure!);
+        var filter = new
+        {
+            page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId,
+            From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
+        };
+
+        if (Csv.Wanted(format))
+        {
+            return Csv.Stream("redemptions.csv",
+                ["id", "receiptNo", "communityId", "volunteerId", "volunteerName", "rewardId", "rewardName", "quantity", "pointsSpent", "status",
+                    "transactionId", "cancellationTransactionId", "cancelReason", "createdAt", "cancelledAt"],
+                () => StreamRows(database, ListSql, filter with { BeforeId = long.MaxValue }),
+                r => [r.Id, r.ReceiptNo, r.CommunityId, r.VolunteerId, r.VolunteerName, r.RewardId, r.RewardName, r.Quantity, r.PointsSpent, r.Status,
+                    r.TransactionId, r.CancellationTransactionId, r.CancelReason, r.CreatedAt, r.CancelledAt]);
+        }
+
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<RedemptionRow>(ListSql + " LIMIT @Take", filter);
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
+    }
+
+    /// <summary>Rows straight off an unbuffered reader, for streaming exports; the connection lives as long as the enumeration.</summary>
+    private static IEnumerable<RedemptionRow> StreamRows(Database database, string sql, object filter)
+    {
+        using var connection = database.OpenRead();
+        foreach (var row in connection.Query<RedemptionRow>(sql, filter, buffered: false))
+            yield return row;
+    }
+
+    private static RedemptionRow? Find(System.Data.IDbConnection connection, long id) =>
+        connection.QuerySingleOrDefault<RedemptionRow>(Select + " WHERE r.id = @Id", new { Id = id });
+
+    /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
+    private static string NextReceiptNo(WriteContext w, long communityId)
+    {
+        var zone = TimeZones.Find(w.Connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId })!);
+        var year = ServiceTime.LocalDate(w.Now, zone).Year;
+        var next = w.Connection.ExecuteScalar<long>(
+            """
+            INSERT INTO receipt_sequences (community_id, year, last) VALUES (@C, @Year, 1)
+            ON CONFLICT (community_id, year) DO UPDATE SET last = last + 1
+            RETURNING last
+            """, new { C = communityId, Year = year });
+        return $"C{communityId:D3}-{year}-{next:D5}";
+    }
+}

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>The counter (积分超市): the books and the shelf always agree (账物相符).</summary>
+public sealed class CounterTests
+{
+    private LedgerApp _app = null!;
+    private long _community;
+    private string _staff = "";
+
+    [OneTimeSetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _community = await Seed.Community(_app);
+        _staff = (await Seed.Key(_app, "staff", _community)).Key;
+    }
+
+    [TearDown]
+    public void BooksStayBalanced() => Invariants.Check(_app);
+
+    [OneTimeTearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    private async Task<JsonElement> Volunteer(long points)
+    {
+        var v = await Seed.Volunteer(_app, _staff, _community);
+        if (points > 0)
+        {
+            var response = await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "初始积分" });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+        return v;
+    }
+
+    private async Task<long> Reward(long cost, long stock, string name = "洗衣液")
+    {
+        var response = await _app.Client(_staff).PostJson("/api/v1/rewards", new { communityId = _community, name, pointsCost = cost, stock });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.Read<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    private async Task<long> Balance(long volunteerId) =>
+        (await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
+
+    private async Task<long> Stock(long rewardId)
+    {
+        using var db = _app.OpenDatabase();
+        return db.ExecuteScalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
+    }
+
+    [Test]
+    public async Task Redeem_DebitsPointsAndStock_AndIssuesAReceipt()
+    {
+        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var reward = await Reward(15, 10, "大米 5kg");
+        var response = await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var r = await response.Read<JsonElement>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.GetProperty("pointsSpent").GetInt64(), Is.EqualTo(30));
+            Assert.That(r.GetProperty("balanceAfter").GetInt64(), Is.EqualTo(70));
+            Assert.That(r.GetProperty("receiptNo").GetString(), Does.Match($@"^C{_community:D3}-\d{{4}}-\d{{5}}$"));
+            Assert.That(r.GetProperty("transactionId").GetInt64(), Is.GreaterThan(0));
+        });
+        Assert.That(await Balance(v), Is.EqualTo(70));
+        Assert.That(await Stock(reward), Is.EqualTo(8));
+    }
+
+    [Test]
+    public async Task Redeem_ByMemberCode_AsTypedAtTheCounter()
+    {
+        var v = await Volunteer(20);
+        var reward = await Reward(10, 5);
+        var code = v.GetProperty("memberCode").GetString()!.ToLowerInvariant();
+        var response = await _app.Client(_staff).PostJson("/api/v1/redemptions", new { memberCode = code, rewardId = reward, quantity = 1 });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        Assert.That((await response.Read<JsonElement>()).GetProperty("volunteerId").GetInt64(), Is.EqualTo(v.GetProperty("id").GetInt64()));
+    }
+
+    [Test]
+    public async Task FiftyConcurrentRedemptions_AgainstAHundredPoints_ExactlyTenSucceed()
+    {
+        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var reward = await Reward(10, 100);
+        var client = _app.Client(_staff);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }, $"redeem-50-{i}")));
+
+        Assert.That(responses.Select(r => (int)r.StatusCode), Is.All.LessThan(500));
+        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(10));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            await Seed.Problem(refused, HttpStatusCode.Conflict, "insufficient-points");
+        Assert.That(await Balance(v), Is.Zero);
+        Assert.That(await Stock(reward), Is.EqualTo(90));
+    }
+
+    [Test]
+    public async Task ThirtyVolunteersRaceForFiveInStock_ExactlyFiveSucceed()
+    {
+        var reward = await Reward(10, 5, "电影票");
+        var volunteers = new List<long>();
+        for (var i = 0; i < 30; i++)
+            volunteers.Add((await Volunteer(50)).GetProperty("id").GetInt64());
+        var client = _app.Client(_staff);
+        var responses = await Task.WhenAll(volunteers.Select(v =>
+            client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 })));
+
+        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(5));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            await Seed.Problem(refused, HttpStatusCode.Conflict, "out-of-stock");
+        Assert.That(await Stock(reward), Is.Zero);
+        var receipts = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created)
+            .Select(async r => (await r.Read<JsonElement>()).GetProperty("receiptNo").GetString()));
+        Assert.That(receipts.Distinct().Count(), Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task TwentyReplaysOfOneKey_CreateOneRedemption()
+    {
+        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var reward = await Reward(10, 100);
+        var client = _app.Client(_staff);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }, "one-tap")));
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.That(bodies.Distinct().Count(), Is.EqualTo(1));
+        Assert.That(await Balance(v), Is.EqualTo(90));
+        using var db = _app.OpenDatabase();
+        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Cancel_RestoresPointsAndStock_AndTwiceIs409()
+    {
+        var v = (await Volunteer(50)).GetProperty("id").GetInt64();
+        var reward = await Reward(20, 3);
+        var redemption = await (await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 }))
+            .Read<JsonElement>();
+        var id = redemption.GetProperty("id").GetInt64();
+        Assert.That(await Balance(v), Is.EqualTo(10));
+        Assert.That(await Stock(reward), Is.EqualTo(1));
+
+        var cancel = await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" });
+        Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.OK), await cancel.Content.ReadAsStringAsync());
+        var cancelled = await cancel.Read<JsonElement>();
+        Assert.That(cancelled.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
+        Assert.That(cancelled.GetProperty("balanceAfter").GetInt64(), Is.EqualTo(50));
+        Assert.That(await Balance(v), Is.EqualTo(50));
+        Assert.That(await Stock(reward), Is.EqualTo(3));
+
+        await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
+        var transactions = await (await _app.Client(_staff).GetAsync($"/api/v1/ledger/transactions?communityId={_community}&kind=cancellation")).Read<JsonElement>();
+        var compensation = transactions.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == cancelled.GetProperty("transactionId").GetInt64());
+        Assert.That(compensation.GetProperty("reversesId").GetInt64(), Is.EqualTo(redemption.GetProperty("transactionId").GetInt64()));
+    }
+
+    [Test]
+    public async Task RefusedRedemptions_SayWhy_AndChangeNothing()
+    {
+        var v = (await Volunteer(30)).GetProperty("id").GetInt64();
+        var reward = await Reward(10, 2);
+        var client = _app.Client(_staff);
+
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 3 }), HttpStatusCode.Conflict, "out-of-stock");
+        var pricey = await Reward(31, 5);
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = pricey, quantity = 1 }), HttpStatusCode.Conflict, "insufficient-points");
+        await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }), HttpStatusCode.Conflict, "reward-inactive");
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = 999999, quantity = 1 }), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = 999999, rewardId = pricey, quantity = 1 }), HttpStatusCode.NotFound, "not-found");
+        foreach (var quantity in new[] { 0, 100, -1 })
+            await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = pricey, quantity }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { rewardId = pricey, quantity = 1 }), HttpStatusCode.BadRequest, "validation");
+
+        var inactive = (await Volunteer(30)).GetProperty("id").GetInt64();
+        await client.PatchAsJsonAsync($"/api/v1/volunteers/{inactive}", new { status = "inactive" });
+        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = inactive, rewardId = pricey, quantity = 1 }), HttpStatusCode.Conflict, "volunteer-inactive");
+
+        Assert.That(await Balance(v), Is.EqualTo(30));
+        Assert.That(await Stock(reward), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ARewardOfAnotherCommunity_CannotBeRedeemed()
+    {
+        var other = await Seed.Community(_app, "邻居社区");
+        var otherReward = (await (await _app.Admin().PostJson("/api/v1/rewards", new { communityId = other, name = "毛巾", pointsCost = 1, stock = 9 }))
+            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        var v = (await Volunteer(30)).GetProperty("id").GetInt64();
+        await Seed.Problem(await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = otherReward, quantity = 1 }),
+            HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await _app.Client(_staff).PatchAsJsonAsync($"/api/v1/rewards/{otherReward}", new { stockDelta = 1 }), HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Test]
+    public async Task Stock_MovesByDelta_NeverBelowZero_AndEveryChangeIsAudited()
+    {
+        var reward = await Reward(10, 5, "肥皂");
+        var client = _app.Client(_staff);
+        var up = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 20 })).Read<JsonElement>();
+        Assert.That(up.GetProperty("stock").GetInt64(), Is.EqualTo(25));
+        var down = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -4, pointsCost = 12 })).Read<JsonElement>();
+        Assert.That((down.GetProperty("stock").GetInt64(), down.GetProperty("pointsCost").GetInt64()), Is.EqualTo((21L, 12L)));
+        await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -22 }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 0 }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 0, stock = 1 }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = -1 }), HttpStatusCode.BadRequest, "validation");
+        Assert.That(await Stock(reward), Is.EqualTo(21));
+        using var db = _app.OpenDatabase();
+        Assert.That(db.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
+            Is.EqualTo(new[] { "reward.created", "reward.updated", "reward.updated" }));
+
+        await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
+        var active = await (await client.GetAsync("/api/v1/rewards?active=true")).Read<JsonElement>();
+        Assert.That(active.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()), Does.Not.Contain(reward));
+    }
+
+    [Test]
+    public async Task RedemptionList_PagesAndExportsCsv()
+    {
+        var v = await Volunteer(100);
+        var id = v.GetProperty("id").GetInt64();
+        var reward = await Reward(5, 50, "酱油, 500ml");
+        for (var i = 0; i < 3; i++)
+            await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = id, rewardId = reward, quantity = 1 });
+
+        var page = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={id}&limit=2")).Read<JsonElement>();
+        Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(page.GetProperty("nextCursor").GetString(), Is.Not.Null);
+
+        var csv = await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={id}&format=csv");
+        Assert.That(csv.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "UTF-8 BOM first, for Excel");
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.That(lines, Has.Count.EqualTo(4));
+        Assert.That(lines[0], Does.StartWith("id,receiptNo,"));
+        Assert.That(lines[1], Does.Contain("\"酱油, 500ml\"").And.Contain(v.GetProperty("name").GetString()!));
+    }
+
+    [Test]
+    public async Task ACsvCellThatLooksLikeAFormula_StaysText()
+    {
+        var reward = await Reward(1, 5, "=HYPERLINK(\"http://x\")");
+        var v = (await Volunteer(10)).GetProperty("id").GetInt64();
+        await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+        var text = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={v}&format=csv")).Content.ReadAsStringAsync();
+        Assert.That(text, Does.Contain("\"'=HYPERLINK(\"\"http://x\"\")\""));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>
+/// endOfFollowingYear with exact numbers: points earned in 2024 are spent oldest first, partly given away, partly
+/// returned by a cancellation — and what is left of them lapses at the start of 2026 (Shanghai), once.
+/// </summary>
+public sealed class ExpiryTests
+{
+    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+
+    private LedgerApp _app = null!;
+    private long _community;
+    private string _staff = "";
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _app.Clock.Set(new DateTimeOffset(2024, 3, 10, 10, 0, 0, Shanghai));
+        _community = await Seed.Community(_app);
+        _staff = (await Seed.Key(_app, "staff", _community)).Key;
+        var rules = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{_community}/rules",
+            new { expiry = "endOfFollowingYear", effectiveFrom = new DateTimeOffset(2020, 1, 1, 0, 0, 0, Shanghai) });
+        Assert.That(rules.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        Invariants.Check(_app);
+        await _app.DisposeAsync();
+    }
+
+    private HttpClient Staff => _app.Client(_staff);
+
+    private async Task<JsonElement> Summary(long v) => await (await Staff.GetAsync($"/api/v1/volunteers/{v}/summary")).Read<JsonElement>();
+
+    private async Task<JsonElement> Expire(DateTimeOffset asOf)
+    {
+        var response = await _app.Admin().PostJson($"/api/v1/communities/{_community}/expire-points", new { asOf });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.Read<JsonElement>();
+    }
+
+    [Test]
+    public async Task PointsOf2024_LapseAtTheStartOf2026_AfterSpendingGiftsAndACancellation()
+    {
+        var a = (await Seed.Volunteer(_app, _staff, _community, "张阿姨")).GetProperty("id").GetInt64();
+        var b = (await Seed.Volunteer(_app, _staff, _community, "张阿姨的母亲")).GetProperty("id").GetInt64();
+
+        // 2024: 480 minutes approved (80 points) and a 20-point correction: 100 points of 2024.
+        await Records.Submit(_app, _staff, a, minutes: 480, approveScore: 5, start: new DateTimeOffset(2024, 3, 9, 8, 0, 0, Shanghai));
+        await Staff.PostJson($"/api/v1/volunteers/{a}/adjustments", new { amount = 20, reason = "补录" });
+        Assert.That((await Summary(a)).GetProperty("balance").GetInt64(), Is.EqualTo(100));
+
+        // 2025: 300 minutes more (50 points of 2025).
+        _app.Clock.Set(new DateTimeOffset(2025, 2, 1, 10, 0, 0, Shanghai));
+        await Records.Submit(_app, _staff, a, minutes: 300, approveScore: 5, start: new DateTimeOffset(2025, 1, 31, 8, 0, 0, Shanghai));
+
+        var reward = (await (await Staff.PostJson("/api/v1/rewards", new { communityId = _community, name = "食用油", pointsCost = 10, stock = 100 }))
+            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        // Spending takes the oldest first: 30 of 2024 → 2024: 70, 2025: 50.
+        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = a, rewardId = reward, quantity = 3 });
+        // A gift of 25 carries its year: 2024: 45 for A, 25 of 2024 for B.
+        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{a}/transfers", new { toVolunteerId = b, amount = 25, memo = "给妈妈" });
+        // 60 spent takes 45 of 2024 and 15 of 2025; cancelling puts them back where they came from.
+        var big = await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = a, rewardId = reward, quantity = 6 })).Read<JsonElement>();
+        var soonAfterSpend = (await Summary(a)).GetProperty("expiringSoon");
+        Assert.That(soonAfterSpend.GetProperty("points").GetInt64(), Is.EqualTo(35), "only 2025 points are left");
+        await Staff.PostJson($"/api/v1/redemptions/{big.GetProperty("id").GetInt64()}/cancel", new { reason = "拿错了" });
+
+        var summary = await Summary(a);
+        Assert.That(summary.GetProperty("balance").GetInt64(), Is.EqualTo(95));
+        Assert.That(summary.GetProperty("expiringSoon").GetProperty("points").GetInt64(), Is.EqualTo(45));
+        Assert.That(summary.GetProperty("expiringSoon").GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2026, 1, 1, 0, 0, 0, Shanghai)));
+        Assert.That((await Summary(b)).GetProperty("expiringSoon").GetProperty("points").GetInt64(), Is.EqualTo(25));
+
+        // One minute before the end of 2025 nothing is due.
+        _app.Clock.Set(new DateTimeOffset(2026, 1, 2, 9, 0, 0, Shanghai));
+        var early = await Expire(new DateTimeOffset(2025, 12, 31, 23, 59, 0, Shanghai));
+        Assert.That(early.GetProperty("expiredPoints").GetInt64(), Is.Zero);
+
+        var run = await Expire(new DateTimeOffset(2026, 1, 1, 0, 0, 0, Shanghai));
+        Assert.That(run.GetProperty("expiredPoints").GetInt64(), Is.EqualTo(45 + 25));
+        Assert.That(run.GetProperty("transactions").GetInt32(), Is.EqualTo(2));
+        Assert.That((await Summary(a)).GetProperty("balance").GetInt64(), Is.EqualTo(50));
+        Assert.That((await Summary(b)).GetProperty("balance").GetInt64(), Is.Zero);
+        Assert.That((await Summary(a)).GetProperty("expiringSoon").GetProperty("at").GetDateTimeOffset(),
+            Is.EqualTo(new DateTimeOffset(2027, 1, 1, 0, 0, 0, Shanghai)));
+        Assert.That((await Summary(b)).GetProperty("expiringSoon").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+        // Idempotent: the same or an earlier asOf expires nothing more.
+        Assert.That((await Expire(new DateTimeOffset(2026, 1, 1, 0, 0, 0, Shanghai))).GetProperty("expiredPoints").GetInt64(), Is.Zero);
+        Assert.That((await Expire(new DateTimeOffset(2026, 1, 1, 12, 0, 0, Shanghai))).GetProperty("expiredPoints").GetInt64(), Is.Zero);
+
+        var trial = await (await Staff.GetAsync($"/api/v1/ledger/trial-balance?communityId={_community}")).Read<JsonElement>();
+        Assert.That(trial.GetProperty("total").GetInt64(), Is.Zero);
+        Assert.That(trial.GetProperty("accounts").EnumerateArray().Single(x => x.GetProperty("account").GetString() == $"community:{_community}:expiry")
+            .GetProperty("balance").GetInt64(), Is.EqualTo(70));
+    }
+
+    [Test]
+    public async Task WithExpiryNever_NothingLapses()
+    {
+        var other = await Seed.Community(_app, "永不过期社区");
+        var staff = (await Seed.Key(_app, "staff", other)).Key;
+        var v = (await Seed.Volunteer(_app, staff, other)).GetProperty("id").GetInt64();
+        await _app.Client(staff).PostJson($"/api/v1/volunteers/{v}/adjustments", new { amount = 40, reason = "初始" });
+        _app.Clock.Set(new DateTimeOffset(2027, 6, 1, 0, 0, 0, Shanghai));
+        var run = await _app.Admin().PostJson($"/api/v1/communities/{other}/expire-points", new { asOf = new DateTimeOffset(2027, 1, 1, 0, 0, 0, Shanghai) });
+        Assert.That((await run.Read<JsonElement>()).GetProperty("expiredPoints").GetInt64(), Is.Zero);
+        var summary = await (await _app.Client(staff).GetAsync($"/api/v1/volunteers/{v}/summary")).Read<JsonElement>();
+        Assert.That(summary.GetProperty("balance").GetInt64(), Is.EqualTo(40));
+        Assert.That(summary.GetProperty("expiringSoon").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task AsOfInTheFuture_IsRefused()
+    {
+        var response = await _app.Admin().PostJson($"/api/v1/communities/{_community}/expire-points", new { asOf = new DateTimeOffset(2030, 1, 1, 0, 0, 0, Shanghai) });
+        await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await _app.Admin().PostJson("/api/v1/communities/99999/expire-points", new { asOf = new DateTimeOffset(2024, 1, 1, 0, 0, 0, Shanghai) }),
+            HttpStatusCode.NotFound, "not-found");
+    }
+}
