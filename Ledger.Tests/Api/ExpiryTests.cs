@@ -120,6 +120,22 @@ public sealed class ExpiryTests
     }
 
     [Test]
+    public async Task TheDailyJob_ExpiresWhatIsDueInEveryCommunity()
+    {
+        var v = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        await Staff.PostJson($"/api/v1/volunteers/{v}/adjustments", new { amount = 33, reason = "2024 年活动" });
+        _app.Clock.Set(new DateTimeOffset(2026, 1, 1, 0, 30, 0, Shanghai));
+        var job = ((IEnumerable<Microsoft.Extensions.Hosting.IHostedService>)_app.Services
+                .GetService(typeof(IEnumerable<Microsoft.Extensions.Hosting.IHostedService>))!)
+            .OfType<Ledger.Api.Points.ExpiryJob>().Single();
+        await job.RunOnce();
+        Assert.That((await Summary(v)).GetProperty("balance").GetInt64(), Is.Zero);
+        await job.RunOnce();
+        var ledger = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger?kind=expiry")).Read<JsonElement>();
+        Assert.That(ledger.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task AsOfInTheFuture_IsRefused()
     {
         var response = await _app.Admin().PostJson($"/api/v1/communities/{_community}/expire-points", new { asOf = new DateTimeOffset(2030, 1, 1, 0, 0, 0, Shanghai) });
