@@ -59,7 +59,9 @@ CREATE TABLE audit_events (
     action       TEXT NOT NULL,
     subject      TEXT NOT NULL,
     request_id   TEXT,
-    detail       TEXT NOT NULL
+    detail       TEXT NOT NULL,
+    -- SHA-256 of the previous event's hash and this row's canonical bytes (Infrastructure/Chain.cs).
+    hash         TEXT NOT NULL
 );
 CREATE INDEX ix_audit_events_at ON audit_events (at);
 CREATE INDEX ix_audit_events_subject ON audit_events (subject, id);

@@ -63,7 +63,9 @@ CREATE TABLE ledger_transactions (
     memo         TEXT,
     actor_key_id INTEGER,
     request_id   TEXT,
-    reverses_id  INTEGER REFERENCES ledger_transactions (id)
+    reverses_id  INTEGER REFERENCES ledger_transactions (id),
+    -- SHA-256 of the previous transaction's hash and this one's canonical bytes, postings included (Infrastructure/Chain.cs).
+    hash         TEXT NOT NULL
 );
 CREATE INDEX ix_ledger_transactions_community ON ledger_transactions (community_id, id);
 CREATE INDEX ix_ledger_transactions_community_kind ON ledger_transactions (community_id, kind, id);

@@ -39,20 +39,18 @@ public sealed class WriteContext
     /// </summary>
     public void Audit(string action, string subject, object detail)
     {
+        // Inside the single writer the last row is the chain's head: nothing else can insert in between.
+        var last = Connection.QuerySingleOrDefault<(long Id, string Hash)?>("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1");
+        var id = (last?.Id ?? 0) + 1;
+        var at = NowText;
+        var json = JsonSerializer.Serialize(detail, _json);
+        var hash = Chain.Hash(Chain.Previous(last?.Hash), Chain.AuditEvent(id, at, Caller.KeyId, action, subject, Caller.RequestId, json));
         Connection.Execute(
             """
-            INSERT INTO audit_events (at, actor_key_id, action, subject, request_id, detail)
-            VALUES (@At, @Actor, @Action, @Subject, @RequestId, @Detail)
+            INSERT INTO audit_events (id, at, actor_key_id, action, subject, request_id, detail, hash)
+            VALUES (@Id, @At, @Actor, @Action, @Subject, @RequestId, @Detail, @Hash)
             """,
-            new
-            {
-                At = NowText,
-                Actor = Caller.KeyId,
-                Action = action,
-                Subject = subject,
-                Caller.RequestId,
-                Detail = JsonSerializer.Serialize(detail, _json),
-            });
+            new { Id = id, At = at, Actor = Caller.KeyId, Action = action, Subject = subject, Caller.RequestId, Detail = json, Hash = hash });
     }
 
     /// <summary>

@@ -20,22 +20,29 @@ public static class Books
 
     public static Posted Post(WriteContext w, Entry entry, string? reference, string? memo, long? reversesId = null)
     {
-        var transactionId = w.Connection.ExecuteScalar<long>(
+        // The transaction and its postings are hashed onto the chain as they are written (see Chain).
+        var last = w.Connection.QuerySingleOrDefault<(long Id, string Hash)?>("SELECT id, hash FROM ledger_transactions ORDER BY id DESC LIMIT 1");
+        var transactionId = (last?.Id ?? 0) + 1;
+        var kind = KindName(entry.Kind);
+        var hash = Chain.Hash(Chain.Previous(last?.Hash), Chain.Transaction(transactionId, entry.CommunityId, kind, w.NowText, reference, memo,
+            w.Caller.KeyId, w.Caller.RequestId, reversesId, entry.Postings.Select(p => (p.Account.ToString(), p.Amount))));
+        w.Connection.Execute(
             """
-            INSERT INTO ledger_transactions (community_id, kind, at, reference, memo, actor_key_id, request_id, reverses_id)
-            VALUES (@CommunityId, @Kind, @At, @Reference, @Memo, @Actor, @RequestId, @ReversesId)
-            RETURNING id
+            INSERT INTO ledger_transactions (id, community_id, kind, at, reference, memo, actor_key_id, request_id, reverses_id, hash)
+            VALUES (@Id, @CommunityId, @Kind, @At, @Reference, @Memo, @Actor, @RequestId, @ReversesId, @Hash)
             """,
             new
             {
+                Id = transactionId,
                 entry.CommunityId,
-                Kind = KindName(entry.Kind),
+                Kind = kind,
                 At = w.NowText,
                 Reference = reference,
                 Memo = memo,
                 Actor = w.Caller.KeyId,
                 w.Caller.RequestId,
                 ReversesId = reversesId,
+                Hash = hash,
             });
 
         var balances = new Dictionary<AccountRef, long>();
