@@ -1,5 +1,6 @@
 using Ledger.Api.Activities;
 using Ledger.Api.ApiKeys;
+using Ledger.Api.Audit;
 using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
@@ -24,6 +25,7 @@ app.MapPointsApi();
 app.MapExpiryApi();
 app.MapRewardsApi();
 app.MapRedemptionsApi();
+app.MapAuditApi();
 
 app.Run();
 

@@ -76,6 +76,17 @@ public sealed class Database
     }
 
     /// <summary>
+    /// Rows straight off an unbuffered reader, for streaming exports: nothing is collected, and the connection lives
+    /// exactly as long as the enumeration.
+    /// </summary>
+    public IEnumerable<T> Stream<T>(string sql, object? parameters)
+    {
+        using var connection = OpenRead();
+        foreach (var row in Dapper.SqlMapper.Query<T>(connection, sql, parameters, buffered: false))
+            yield return row;
+    }
+
+    /// <summary>
     /// A connection set up for durable writes. WAL lets readers run beside the writer; synchronous=FULL makes every
     /// COMMIT reach the disk before the caller is answered, which group commit pays for once per batch.
     /// </summary>

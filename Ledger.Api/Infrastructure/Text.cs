@@ -71,6 +71,7 @@ public static class Text
         ["already-cancelled"] = ("该兑换已于 {0} 取消。", "This redemption was already cancelled at {0}."),
         ["redeem-who"] = ("须给出 volunteerId 或 memberCode 之一。", "Give exactly one of volunteerId and memberCode."),
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
+        ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["api-key-revoked"] = ("API 密钥 {0} 已撤销。", "API key {0} is already revoked."),
     };
 

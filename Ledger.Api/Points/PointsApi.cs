@@ -37,7 +37,8 @@ public static class PointsApi
         var ledger = app.MapApiGroup("ledger", "Ledger");
         ledger.MapGet("/transactions", Transactions)
             .WithName("ListLedgerTransactions")
-            .WithSummary("Ledger transactions with their postings, newest first.")
+            .WithSummary("Ledger transactions with their postings, newest first; format=csv streams them all, a row per posting.")
+            .Produces<Page<TransactionResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
             .RequireAuthorization(Policies.Read);
         ledger.MapGet("/trial-balance", TrialBalance)
             .WithName("GetTrialBalance")
@@ -168,8 +169,18 @@ public static class PointsApi
         return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
     }
 
-    public static async Task<Results<Ok<Page<TransactionResponse>>, ProblemHttpResult>> Transactions(
-        Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? cursor, int? limit)
+    private const string TransactionFilter =
+        """
+        WHERE t.id < @BeforeId
+          AND (@CommunityId IS NULL OR t.community_id = @CommunityId)
+          AND (@Kind IS NULL OR t.kind = @Kind)
+          AND (@From IS NULL OR t.at >= @From)
+          AND (@To IS NULL OR t.at < @To)
+        """;
+
+    public static async Task<IResult> Transactions(
+        Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
+        string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -180,26 +191,39 @@ public static class PointsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
+        var filter = new
+        {
+            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, Kind = kind,
+            From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
+        };
+        if (Csv.Wanted(format))
+            return Csv.Stream("ledger-transactions.csv",
+                ["transactionId", "at", "kind", "communityId", "reference", "memo", "actor", "reversesId", "account", "amount", "balanceAfter"],
+                () => database.Stream<TransactionPostingRow>(
+                    $"""
+                    SELECT t.id, t.at, t.kind, t.community_id, t.reference, t.memo, t.actor_key_id, t.reverses_id,
+                           a.community_id AS account_community_id, a.kind AS account_kind, a.volunteer_id, p.amount, p.balance_after
+                    FROM ledger_transactions t
+                    JOIN postings p ON p.transaction_id = t.id
+                    JOIN accounts a ON a.id = p.account_id
+                    {TransactionFilter}
+                    ORDER BY t.id DESC, p.id
+                    """, filter),
+                r => [r.Id, r.At, r.Kind, r.CommunityId, r.Reference, r.Memo, Books.Actor(r.ActorKeyId), r.ReversesId,
+                    new AccountRef(r.AccountCommunityId, Enum.Parse<AccountKind>(r.AccountKind, ignoreCase: true), r.VolunteerId).ToString(),
+                    r.Amount, r.BalanceAfter]);
+
         await using var connection = await database.OpenReadAsync();
         var (transactions, postings) = Database.Snapshot(connection, () =>
         {
             var transactions = connection.Query<TransactionRow>(
-                """
-                SELECT id, at, kind, community_id, reference, memo, actor_key_id, reverses_id
-                FROM ledger_transactions
-                WHERE id < @BeforeId
-                  AND (@CommunityId IS NULL OR community_id = @CommunityId)
-                  AND (@Kind IS NULL OR kind = @Kind)
-                  AND (@From IS NULL OR at >= @From)
-                  AND (@To IS NULL OR at < @To)
-                ORDER BY id DESC
+                $"""
+                SELECT t.id, t.at, t.kind, t.community_id, t.reference, t.memo, t.actor_key_id, t.reverses_id
+                FROM ledger_transactions t
+                {TransactionFilter}
+                ORDER BY t.id DESC
                 LIMIT @Take
-                """,
-                new
-                {
-                    page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, Kind = kind,
-                    From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
-                }).ToList();
+                """, filter).ToList();
             // All postings of the page in one query, not one per transaction.
             var postings = connection.Query<PostingRow>(
                     """
@@ -271,6 +295,23 @@ public static class PointsApi
         public string? Memo { get; init; }
         public long? ActorKeyId { get; init; }
         public long? ReversesId { get; init; }
+    }
+
+    private sealed class TransactionPostingRow
+    {
+        public long Id { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public long CommunityId { get; init; }
+        public string? Reference { get; init; }
+        public string? Memo { get; init; }
+        public long? ActorKeyId { get; init; }
+        public long? ReversesId { get; init; }
+        public long AccountCommunityId { get; init; }
+        public string AccountKind { get; init; } = "";
+        public long? VolunteerId { get; init; }
+        public long Amount { get; init; }
+        public long BalanceAfter { get; init; }
     }
 
     private class AccountRow

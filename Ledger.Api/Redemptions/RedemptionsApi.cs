@@ -150,7 +150,7 @@ public static class RedemptionsApi
             return Csv.Stream("redemptions.csv",
                 ["id", "receiptNo", "communityId", "volunteerId", "volunteerName", "rewardId", "rewardName", "quantity", "pointsSpent", "status",
                     "transactionId", "cancellationTransactionId", "cancelReason", "createdAt", "cancelledAt"],
-                () => StreamRows(database, ListSql, filter with { BeforeId = long.MaxValue }),
+                () => database.Stream<RedemptionRow>(ListSql, filter with { BeforeId = long.MaxValue }),
                 r => [r.Id, r.ReceiptNo, r.CommunityId, r.VolunteerId, r.VolunteerName, r.RewardId, r.RewardName, r.Quantity, r.PointsSpent, r.Status,
                     r.TransactionId, r.CancellationTransactionId, r.CancelReason, r.CreatedAt, r.CancelledAt]);
         }
@@ -158,14 +158,6 @@ public static class RedemptionsApi
         await using var connection = await database.OpenReadAsync();
         var rows = await connection.QueryAsync<RedemptionRow>(ListSql + " LIMIT @Take", filter);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
-    }
-
-    /// <summary>Rows straight off an unbuffered reader, for streaming exports; the connection lives as long as the enumeration.</summary>
-    private static IEnumerable<RedemptionRow> StreamRows(Database database, string sql, object filter)
-    {
-        using var connection = database.OpenRead();
-        foreach (var row in connection.Query<RedemptionRow>(sql, filter, buffered: false))
-            yield return row;
     }
 
     private static RedemptionRow? Find(System.Data.IDbConnection connection, long id) =>

@@ -39,7 +39,8 @@ public static class ServiceRecordsApi
             .RequireAuthorization(Policies.Read);
         group.MapGet("/", List)
             .WithName("ListServiceRecords")
-            .WithSummary("Service records, newest first, by community, volunteer, status and start time (from inclusive, to exclusive).")
+            .WithSummary("Service records, newest first, by community, volunteer, status and start time (from inclusive, to exclusive); format=csv streams them all.")
+            .Produces<Page<ServiceRecordResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
             .RequireAuthorization(Policies.Read);
         return app;
     }
@@ -107,9 +108,22 @@ public static class ServiceRecordsApi
             : TypedResults.Ok(row.ToResponse());
     }
 
-    public static async Task<Results<Ok<Page<ServiceRecordResponse>>, ProblemHttpResult>> List(
+    private static readonly string ListSql =
+        $"""
+        SELECT {ServiceRecordRow.Columns}
+        FROM service_records
+        WHERE id < @BeforeId
+          AND (@CommunityId IS NULL OR community_id = @CommunityId)
+          AND (@VolunteerId IS NULL OR volunteer_id = @VolunteerId)
+          AND (@Status IS NULL OR status = @Status)
+          AND (@From IS NULL OR started_at >= @From)
+          AND (@To IS NULL OR started_at < @To)
+        ORDER BY id DESC
+        """;
+
+    public static async Task<IResult> List(
         Caller caller, Database database, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
-        string? cursor, int? limit)
+        string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -120,25 +134,21 @@ public static class ServiceRecordsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
+        var filter = new
+        {
+            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId,
+            Status = status, From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
+        };
+        if (Csv.Wanted(format))
+            return Csv.Stream("service-records.csv",
+                ["id", "communityId", "volunteerId", "activityId", "category", "startedAt", "endedAt", "minutes", "status", "score", "points",
+                    "ruleVersion", "transactionId", "reversalTransactionId", "reason", "description", "createdAt", "decidedAt", "reversedAt"],
+                () => database.Stream<ServiceRecordRow>(ListSql, filter),
+                r => [r.Id, r.CommunityId, r.VolunteerId, r.ActivityId, r.Category, r.StartedAt, r.EndedAt, r.Minutes, r.Status, r.Score, r.Points,
+                    r.RuleVersion, r.AccrualTransactionId, r.ReversalTransactionId, r.Reason, r.Description, r.CreatedAt, r.DecidedAt, r.ReversedAt]);
+
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<ServiceRecordRow>(
-            $"""
-            SELECT {ServiceRecordRow.Columns}
-            FROM service_records
-            WHERE id < @BeforeId
-              AND (@CommunityId IS NULL OR community_id = @CommunityId)
-              AND (@VolunteerId IS NULL OR volunteer_id = @VolunteerId)
-              AND (@Status IS NULL OR status = @Status)
-              AND (@From IS NULL OR started_at >= @From)
-              AND (@To IS NULL OR started_at < @To)
-            ORDER BY id DESC
-            LIMIT @Take
-            """,
-            new
-            {
-                page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId, Status = status,
-                From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
-            });
+        var rows = await connection.QueryAsync<ServiceRecordRow>(ListSql + " LIMIT @Take", filter);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

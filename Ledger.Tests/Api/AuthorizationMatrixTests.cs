@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests
     private static readonly string[] Read = ["admin", "auditor", "staff", "client"];
     private static readonly string[] Write = ["admin", "staff", "client"];
     private static readonly string[] Staff = ["admin", "staff"];
+    private static readonly string[] Audit = ["admin", "auditor"];
 
     private static readonly Dictionary<string, Rule> Matrix = new()
     {
@@ -109,6 +110,8 @@ public sealed class AuthorizationMatrixTests
         ["POST /api/v1/redemptions/{id:long}/cancel"] = new(Staff, f => $"/api/v1/redemptions/{f.Redemptions.Dequeue()}/cancel",
             _ => new { reason = "退货" }, Elsewhere.NotFound),
         ["GET /api/v1/redemptions"] = new(Read, f => $"/api/v1/redemptions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/audit/events"] = new(Audit, _ => "/api/v1/audit/events", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/audit/verify"] = new(Audit, _ => "/api/v1/audit/verify", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 

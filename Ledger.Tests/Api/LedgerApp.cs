@@ -56,10 +56,16 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public HttpClient Admin() => Client(AdminKey);
 
-    public async Task Restart()
+    /// <summary>Stops the service (the writer drains, connections close) so a test can touch the file behind its back.</summary>
+    public async Task Stop()
     {
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
+    }
+
+    public async Task Restart()
+    {
+        await Stop();
         _factory = Create();
         _ = _factory.Server;
     }

@@ -1,0 +1,193 @@
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Api.Points;
+using Ledger.Core.Ledger;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ledger.Api.Audit;
+
+public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor, string Action, string Subject, string? RequestId, string Detail);
+
+public sealed record BrokenItem(string Kind, long Id);
+
+public sealed record VerifyResponse(bool Ok, long CheckedEvents, long CheckedTransactions, BrokenItem? FirstBroken);
+
+public static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("audit", "Audit");
+        group.MapGet("/events", Events)
+            .WithName("ListAuditEvents")
+            .WithSummary("Audit events, newest first, by time, actor (api-key:7 or system), action and subject; format=csv streams them all.")
+            .Produces<Page<AuditEventResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .RequireAuthorization(Policies.Audit);
+        group.MapGet("/verify", Verify)
+            .WithName("VerifyChains")
+            .WithSummary("Recompute both hash chains; ok is false with the first broken item when a row was edited or removed behind the service's back.")
+            .RequireAuthorization(Policies.Audit);
+        return app;
+    }
+
+    private static readonly string EventsSql =
+        $"""
+        SELECT id, at, actor_key_id, action, subject, request_id, detail
+        FROM audit_events
+        WHERE id < @BeforeId
+          AND (@From IS NULL OR at >= @From)
+          AND (@To IS NULL OR at < @To)
+          AND (@AnyActor = 1 OR {Sql.NullSafeEquals("actor_key_id", "@Actor")})
+          AND (@Action IS NULL OR action = @Action)
+          AND (@Subject IS NULL OR subject = @Subject)
+        ORDER BY id DESC
+        """;
+
+    public static async Task<IResult> Events(Database database, DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? subject,
+        string? format, string? cursor, int? limit)
+    {
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
+        long? actorId = null;
+        if (actor is not null && actor != "system")
+        {
+            var digits = actor.StartsWith("api-key:", StringComparison.Ordinal) ? actor["api-key:".Length..] : actor;
+            if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                return Problems.From(Failure.Invalid("actor", "actor-format"));
+            actorId = parsed;
+        }
+        var filter = new
+        {
+            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId,
+            page.Value.Take,
+            From = from is { } f ? Sql.Time(f) : null,
+            To = to is { } t ? Sql.Time(t) : null,
+            AnyActor = actor is null ? 1 : 0,
+            Actor = actorId,
+            Action = action,
+            Subject = subject,
+        };
+
+        if (Csv.Wanted(format))
+            return Csv.Stream("audit-events.csv", ["id", "at", "actor", "action", "subject", "requestId", "detail"],
+                () => database.Stream<EventRow>(EventsSql, filter),
+                e => [e.Id, e.At, Books.Actor(e.ActorKeyId), e.Action, e.Subject, e.RequestId, e.Detail]);
+
+        await using var connection = await database.OpenReadAsync();
+        var rows = await connection.QueryAsync<EventRow>(EventsSql + " LIMIT @Take", filter);
+        return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
+    }
+
+    public static async Task<Ok<VerifyResponse>> Verify(Database database)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var result = Database.Snapshot(connection, () =>
+        {
+            var (events, brokenEvent) = VerifyEvents(connection);
+            var (transactions, brokenTransaction) = VerifyTransactions(connection);
+            var first = brokenEvent ?? brokenTransaction;
+            return new VerifyResponse(first is null, events, transactions, first);
+        });
+        return TypedResults.Ok(result);
+    }
+
+    private static (long Checked, BrokenItem? Broken) VerifyEvents(System.Data.IDbConnection connection)
+    {
+        var previous = Chain.Genesis;
+        long count = 0;
+        foreach (var e in connection.Query<EventRow>(
+                     "SELECT id, at, at AS at_text, actor_key_id, action, subject, request_id, detail, hash FROM audit_events ORDER BY id", buffered: false))
+        {
+            count++;
+            var expected = Chain.Hash(previous, Chain.AuditEvent(e.Id, e.AtText, e.ActorKeyId, e.Action, e.Subject, e.RequestId, e.Detail));
+            if (expected != e.Hash)
+                return (count, new BrokenItem("auditEvent", e.Id));
+            previous = Convert.FromHexString(e.Hash);
+        }
+        return (count, null);
+    }
+
+    /// <summary>One pass over transactions joined to their postings, in id order: flat memory for any number of rows.</summary>
+    private static (long Checked, BrokenItem? Broken) VerifyTransactions(System.Data.IDbConnection connection)
+    {
+        var previous = Chain.Genesis;
+        long count = 0;
+        TransactionPostingRow? current = null;
+        var postings = new List<(string, long)>();
+        long sum = 0;
+
+        BrokenItem? Close()
+        {
+            if (current is null)
+                return null;
+            count++;
+            var t = current;
+            var expected = Chain.Hash(previous, Chain.Transaction(t.Id, t.CommunityId, t.Kind, t.AtText, t.Reference, t.Memo, t.ActorKeyId,
+                t.RequestId, t.ReversesId, postings));
+            if (expected != t.Hash || sum != 0 || postings.Count < 2)
+                return new BrokenItem("transaction", t.Id);
+            previous = Convert.FromHexString(t.Hash);
+            return null;
+        }
+
+        foreach (var row in connection.Query<TransactionPostingRow>(
+                     """
+                     SELECT t.id, t.community_id, t.kind, t.at AS at_text, t.reference, t.memo, t.actor_key_id, t.request_id, t.reverses_id, t.hash,
+                            a.community_id AS account_community_id, a.kind AS account_kind, a.volunteer_id AS account_volunteer_id, p.amount
+                     FROM ledger_transactions t
+                     LEFT JOIN postings p ON p.transaction_id = t.id
+                     LEFT JOIN accounts a ON a.id = p.account_id
+                     ORDER BY t.id, p.id
+                     """, buffered: false))
+        {
+            if (current is null || row.Id != current.Id)
+            {
+                if (Close() is { } broken)
+                    return (count, broken);
+                current = row;
+                postings.Clear();
+                sum = 0;
+            }
+            if (row.AccountKind is not null)
+            {
+                var account = new AccountRef(row.AccountCommunityId!.Value, Enum.Parse<AccountKind>(row.AccountKind, ignoreCase: true), row.AccountVolunteerId);
+                postings.Add((account.ToString(), row.Amount!.Value));
+                sum += row.Amount.Value;
+            }
+        }
+        return Close() is { } last ? (count, last) : (count, null);
+    }
+
+    private sealed class EventRow
+    {
+        public long Id { get; init; }
+        public DateTimeOffset At { get; init; }
+        public long? ActorKeyId { get; init; }
+        public string Action { get; init; } = "";
+        public string Subject { get; init; } = "";
+        public string? RequestId { get; init; }
+        public string Detail { get; init; } = "";
+        public string AtText { get; init; } = "";
+        public string Hash { get; init; } = "";
+
+        public AuditEventResponse ToResponse() => new(Id, At, Books.Actor(ActorKeyId), Action, Subject, RequestId, Detail);
+    }
+
+    private sealed class TransactionPostingRow
+    {
+        public long Id { get; init; }
+        public long CommunityId { get; init; }
+        public string Kind { get; init; } = "";
+        public string AtText { get; init; } = "";
+        public string? Reference { get; init; }
+        public string? Memo { get; init; }
+        public long? ActorKeyId { get; init; }
+        public string? RequestId { get; init; }
+        public long? ReversesId { get; init; }
+        public string Hash { get; init; } = "";
+        public long? AccountCommunityId { get; init; }
+        public string? AccountKind { get; init; }
+        public long? AccountVolunteerId { get; init; }
+        public long? Amount { get; init; }
+    }
+}

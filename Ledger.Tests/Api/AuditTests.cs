@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>Auditors can trust and trace every point: tampering straight in the database file is detected.</summary>
+public sealed class AuditTests
+{
+    private LedgerApp _app = null!;
+    private long _community;
+    private string _staff = "";
+    private string _auditor = "";
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _app = new LedgerApp();
+        _community = await Seed.Community(_app);
+        _staff = (await Seed.Key(_app, "staff", _community)).Key;
+        _auditor = (await Seed.Key(_app, "auditor")).Key;
+        var v = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        var w = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        for (var i = 0; i < 3; i++)
+            await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
+        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    private async Task<JsonElement> Verify() => await (await _app.Client(_auditor).GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+
+    [Test]
+    public async Task AnUntouchedDatabase_Verifies()
+    {
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
+        Assert.That(result.GetProperty("firstBroken").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        using var db = _app.OpenDatabase();
+        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+        Assert.That(result.GetProperty("checkedTransactions").GetInt64(), Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task APostingEditedInTheFile_IsFoundAfterRestart()
+    {
+        await _app.Stop();
+        long edited;
+        using (var db = _app.OpenDatabase())
+        {
+            // Someone with the file drops the guard and adds ten points to the second transaction's credit.
+            edited = db.ExecuteScalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
+            db.Execute("DROP TRIGGER postings_are_append_only_u");
+            db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
+        }
+        await _app.Restart();
+
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("transaction"));
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(edited));
+    }
+
+    [Test]
+    public async Task AnAuditEventDeletedInTheFile_IsFoundAfterRestart()
+    {
+        await _app.Stop();
+        long deleted;
+        using (var db = _app.OpenDatabase())
+        {
+            deleted = db.ExecuteScalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
+            db.Execute("DELETE FROM audit_events WHERE id = @Id", new { Id = deleted });
+        }
+        await _app.Restart();
+
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
+        // The chain breaks at the event that followed the removed one: its hash was built on the missing event's.
+        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("auditEvent"));
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(deleted + 1));
+    }
+
+    [Test]
+    public async Task AnEditedAuditDetail_IsFound()
+    {
+        await _app.Stop();
+        using (var db = _app.OpenDatabase())
+            db.Execute("UPDATE audit_events SET detail = detail || ' ' WHERE id = 3");
+        await _app.Restart();
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task AuditEvents_FilterByActorActionSubjectAndTime_AndExportAsCsv()
+    {
+        var client = _app.Client(_auditor);
+        var approvals = await (await client.GetAsync("/api/v1/audit/events?action=service-record.approved")).Read<JsonElement>();
+        Assert.That(approvals.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
+        var first = approvals.GetProperty("items")[0];
+        Assert.That(first.GetProperty("actor").GetString(), Does.StartWith("api-key:"));
+        Assert.That(first.GetProperty("requestId").GetString(), Is.Not.Empty);
+
+        var bySubject = await (await client.GetAsync($"/api/v1/audit/events?subject={first.GetProperty("subject").GetString()}")).Read<JsonElement>();
+        Assert.That(bySubject.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()),
+            Is.EqualTo(new[] { "service-record.approved", "service-record.submitted" }));
+
+        var bySystem = await (await client.GetAsync("/api/v1/audit/events?actor=system")).Read<JsonElement>();
+        Assert.That(bySystem.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[] { "api-key.bootstrapped" }));
+        var byKey = await (await client.GetAsync($"/api/v1/audit/events?actor={first.GetProperty("actor").GetString()}&limit=200")).Read<JsonElement>();
+        Assert.That(byKey.GetProperty("items").EnumerateArray().All(e => e.GetProperty("actor").GetString() == first.GetProperty("actor").GetString()), Is.True);
+
+        var future = await (await client.GetAsync("/api/v1/audit/events?from=2099-01-01T00:00:00Z")).Read<JsonElement>();
+        Assert.That(future.GetProperty("items").GetArrayLength(), Is.Zero);
+        await Seed.Problem(await client.GetAsync("/api/v1/audit/events?actor=someone"), HttpStatusCode.BadRequest, "validation");
+
+        var csv = await client.GetByteArrayAsync("/api/v1/audit/events?format=csv");
+        Assert.That(csv.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
+        var lines = Encoding.UTF8.GetString(csv, 3, csv.Length - 3).TrimEnd().Split('\n');
+        Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("id,at,actor,action,subject,requestId,detail"));
+        using var db = _app.OpenDatabase();
+        Assert.That(lines.Length - 1, Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+    }
+
+    [Test]
+    public async Task LedgerAndRecordLists_ExportAsCsv()
+    {
+        var client = _app.Client(_auditor);
+        var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={_community}&format=csv"));
+        var rows = ledger.TrimStart('\uFEFF').TrimEnd().Split('\n');
+        Assert.That(rows[0].TrimEnd('\r'), Does.StartWith("transactionId,at,kind,"));
+        Assert.That(rows, Has.Length.EqualTo(1 + 4 * 2), "a row per posting");
+        var records = Encoding.UTF8.GetString(await client.GetByteArrayAsync("/api/v1/service-records?format=csv"));
+        Assert.That(records.TrimStart('\uFEFF').TrimEnd().Split('\n'), Has.Length.EqualTo(4));
+    }
+
+    [Test]
+    public async Task AnAuditor_ChangesNothing()
+    {
+        var client = _app.Client(_auditor);
+        await Seed.Problem(await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community)), HttpStatusCode.Forbidden, "forbidden");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = 1 }),
+            HttpStatusCode.Forbidden, "forbidden");
+    }
+}
