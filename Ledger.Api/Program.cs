@@ -5,6 +5,7 @@ using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
 using Ledger.Api.Redemptions;
+using Ledger.Api.Reports;
 using Ledger.Api.Rewards;
 using Ledger.Api.Rules;
 using Ledger.Api.ServiceRecords;
@@ -26,6 +27,8 @@ app.MapExpiryApi();
 app.MapRewardsApi();
 app.MapRedemptionsApi();
 app.MapAuditApi();
+app.MapReportsApi();
+app.MapCertificatesApi();
 
 app.Run();
 

@@ -85,6 +85,7 @@ public static class Text
         ["activity"] = "活动",
         ["reward"] = "奖品",
         ["redemption"] = "兑换记录",
+        ["certificate"] = "证明",
     };
 
     public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;

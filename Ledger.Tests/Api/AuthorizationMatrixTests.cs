@@ -21,6 +21,9 @@ public sealed class AuthorizationMatrixTests
         Allowed,
         Forbidden,
         NotFound,
+
+        /// <summary>No key needed at all (the public certificate check).</summary>
+        Public,
     }
 
     private sealed record Rule(string[] Roles, Func<Fixture, string> Url, Func<Fixture, object?> Body, Elsewhere OtherCommunity);
@@ -39,6 +42,7 @@ public sealed class AuthorizationMatrixTests
         public readonly Queue<long> Approved = new();
         public readonly Queue<long> Redemptions = new();
         public long RewardId;
+        public string CertificateCode = "";
     }
 
     private static readonly string[] Admin = ["admin"];
@@ -112,6 +116,12 @@ public sealed class AuthorizationMatrixTests
         ["GET /api/v1/redemptions"] = new(Read, f => $"/api/v1/redemptions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/audit/events"] = new(Audit, _ => "/api/v1/audit/events", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/audit/verify"] = new(Audit, _ => "/api/v1/audit/verify", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/volunteers/{id:long}/grade"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/grade", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/communities/{id:long}/rankings"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/rankings", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/communities/{id:long}/reports/monthly"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/reports/monthly", _ => null,
+            Elsewhere.Forbidden),
+        ["GET /api/v1/volunteers/{id:long}/certificate"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/certificate", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/certificates/{code}"] = new(Read, f => $"/api/v1/certificates/{f.CertificateCode}", _ => null, Elsewhere.Public),
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 
@@ -157,6 +167,8 @@ public sealed class AuthorizationMatrixTests
         for (var i = 0; i < 10; i++)
             _f.Approved.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
         _f.RecordId = _f.Approved.Peek();
+        var certificate = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate");
+        _f.CertificateCode = System.Text.RegularExpressions.Regex.Match(certificate, @"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
         var reward = await _app.Admin().PostJson("/api/v1/rewards", new { communityId = a, name = "牙膏", pointsCost = 1, stock = 100 });
         _f.RewardId = (await reward.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
         for (var i = 0; i < 10; i++)
@@ -194,13 +206,17 @@ public sealed class AuthorizationMatrixTests
         var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true);
-        foreach (var endpoint in endpoints)
+        foreach (var endpoint in endpoints.Where(e => !IsPublic(e)))
         {
             var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).ToList();
             Assert.That(policies, Is.Not.Empty, $"{endpoint.DisplayName} has no explicit authorization policy");
             Assert.That(endpoint.Metadata.GetMetadata<IAllowAnonymous>(), Is.Null, $"{endpoint.DisplayName} allows anonymous calls");
         }
     }
+
+    private static bool IsPublic(RouteEndpoint e) =>
+        (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Any(m =>
+            Matrix.TryGetValue($"{m} {e.RoutePattern.RawText!.TrimEnd('/')}", out var rule) && rule.OtherCommunity == Elsewhere.Public);
 
     private static IEnumerable<string> Rows() => Matrix.Keys;
 
@@ -209,6 +225,15 @@ public sealed class AuthorizationMatrixTests
     {
         var rule = Matrix[row];
         var method = new HttpMethod(row.Split(' ')[0]);
+        if (rule.OtherCommunity == Elsewhere.Public)
+        {
+            foreach (var key in new[] { null, "lk_unknown-key-that-was-never-issued", _revokedKey }.Concat(_keys.Values))
+            {
+                var response = await _app.Client(key).GetAsync(rule.Url(_f));
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"public {row} with key {key}");
+            }
+            return;
+        }
 
         async Task<HttpResponseMessage> Call(string? key)
         {
