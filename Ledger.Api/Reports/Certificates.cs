@@ -134,12 +134,17 @@ public static class Certificates
         return MemberCode.FromRandom(bytes.AsSpan(0, MemberCode.Length)) + MemberCode.FromRandom(bytes.AsSpan(MemberCode.Length, MemberCode.Length))[..(CodeLength - MemberCode.Length)];
     }
 
-    private static CertificateResponse ToResponse(CertificateRow r) => new(
-        r.Code, r.Community, r.Street, r.District, r.Volunteer, r.Year,
-        new DateOnly(r.Year, 1, 1), new DateOnly(r.Year, 12, 31),
+    /// <summary>A certificate of the running year covers the days up to its issue, not the months still to come.</summary>
+    private static CertificateResponse ToResponse(CertificateRow r)
+    {
+        var issued = ServiceTime.LocalDate(r.IssuedAt, TimeZones.Find(r.TimeZone));
+        var end = new DateOnly(r.Year, 12, 31);
+        return new CertificateResponse(r.Code, r.Community, r.Street, r.District, r.Volunteer, r.Year,
+            new DateOnly(r.Year, 1, 1), issued < end ? issued : end,
         r.ApprovedMinutes, Math.Round(r.ApprovedMinutes / 60m, 2), r.Stars,
-        JsonSerializer.Deserialize<List<CertificateCategory>>(r.Categories, RuleVersionsJson) ?? [],
-        r.IssuedAt);
+            JsonSerializer.Deserialize<List<CertificateCategory>>(r.Categories, RuleVersionsJson) ?? [],
+            r.IssuedAt, issued);
+    }
 
     public static string Display(string code) => $"{code[..4]}-{code[4..8]}-{code[8..]}";
 
@@ -193,7 +198,7 @@ public static class Certificates
               <p>星级志愿者：<span class="stars">{{stars}}</span>（{{c.Stars}} 星，按累计服务时长认定）</p>
               <div class="sign">
                 <div>{{E(c.Community)}}</div>
-                <div>{{c.IssuedAt.ToOffset(TimeSpan.FromHours(8)):yyyy 年 M 月 d 日}}</div>
+                <div>{{c.IssuedOn.Year}} 年 {{c.IssuedOn.Month}} 月 {{c.IssuedOn.Day}} 日</div>
               </div>
               <div class="verify">
                 验证码 <span class="code">{{E(Display(c.Code))}}</span>　·　核验：GET /api/v1/certificates/{{E(Display(c.Code))}}

@@ -42,7 +42,8 @@ public sealed record CertificateResponse(
     decimal Hours,
     int Stars,
     IReadOnlyList<CertificateCategory> Categories,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    DateOnly IssuedOn);
 
 public static class GradeTexts
 {
