@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ledger.Bench;
+
+public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, bool Scale, string? Only)
+{
+    public bool Wants(string scenario) => Only is null || Only.Split(',').Contains(scenario);
+
+    public static Options Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new Options(
+            int.Parse(Value("--clients") ?? "64", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture)),
+            int.Parse(Value("--volunteers") ?? "2000", CultureInfo.InvariantCulture),
+            args.Contains("--scale"),
+            Value("--only"));
+    }
+}
+
+public static class Paths
+{
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Peak resident set of a process (VmHWM), in MB; Linux only.</summary>
+    public static double PeakRssMb(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
+
+/// <summary>The service in a process of its own, built in Release, on a loopback port.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string AdminKey = "lk_bench-admin-key-0123456789abcdef";
+
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, Uri baseAddress, string databasePath)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        DatabasePath = databasePath;
+        Client = NewClient(baseAddress, AdminKey);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DatabasePath { get; }
+
+    public HttpClient Client { get; }
+
+    public int Pid => _process.Id;
+
+    public double PeakRssMb() => Paths.PeakRssMb(_process.Id);
+
+    public static HttpClient NewClient(Uri baseAddress, string? key, int connections = 256)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public static async Task<ServiceProcess> Start(string repo, string work, string databaseName)
+    {
+        var api = Path.Combine(work, "api");
+        if (!File.Exists(Path.Combine(api, "Ledger.Api.dll")))
+        {
+            Console.WriteLine("Building the service (Release)…");
+            var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(repo, "Ledger.Api", "Ledger.Api.csproj"), "-c", "Release", "-o", api, "-nologo", "-v", "q"])
+                { RedirectStandardOutput = true })!;
+            await build.StandardOutput.ReadToEndAsync();
+            await build.WaitForExitAsync();
+            if (build.ExitCode != 0)
+                throw new InvalidOperationException("The service did not build.");
+        }
+        var port = Paths.FreePort();
+        var db = Path.Combine(work, databaseName);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(api, "Ledger.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work,
+        };
+        start.Environment["ConnectionStrings__Ledger"] = db;
+        start.Environment["Ledger__BootstrapAdminKey"] = AdminKey;
+        start.Environment["Ledger__Expiry__Enabled"] = "false";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), db);
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await service.Client.GetAsync("/health")).IsSuccessStatusCode)
+                    return service;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (process.HasExited)
+                break;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("The service did not start:\n" + output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+public sealed class Report
+{
+    private readonly List<(string Name, LoadResult Result, string Ceiling)> _scenarios = new();
+    private readonly Dictionary<string, (string Name, double PerSecond)> _ceilings = new();
+
+    public double PeakRssMb { get; set; }
+
+    public List<string> Notes { get; } = new();
+
+    public void Add(string name, LoadResult result, string ceiling)
+    {
+        _scenarios.Add((name, result, ceiling));
+        Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}");
+    }
+
+    public void Ceiling(string id, string name, double perSecond)
+    {
+        _ceilings[id] = (name, perSecond);
+        Console.WriteLine($"  ceiling ({id}) {name}: {perSecond:0}/s");
+    }
+
+    public string Render()
+    {
+        var s = new StringBuilder();
+        s.AppendLine("| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to ceiling |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var (name, r, ceiling) in _scenarios)
+        {
+            var ratio = _ceilings.TryGetValue(ceiling, out var c) ? $"{r.RequestsPerSecond / c.PerSecond:0.00} × ({ceiling})" : "—";
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {ratio} |");
+        }
+        s.AppendLine();
+        foreach (var (id, (name, perSecond)) in _ceilings.OrderBy(c => c.Key))
+            s.AppendLine(CultureInfo.InvariantCulture, $"- ceiling ({id}) {name}: {perSecond:0}/s");
+        if (!double.IsNaN(PeakRssMb) && PeakRssMb > 0)
+            s.AppendLine(CultureInfo.InvariantCulture, $"- peak RSS of the service: {PeakRssMb:0} MB");
+        foreach (var note in Notes)
+            s.AppendLine($"- {note}");
+        return s.ToString();
+    }
+}

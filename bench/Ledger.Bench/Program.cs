@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Bench;
+
+// The benchmark: the real service (Release, its own process, a real SQLite file with the production settings) under
+// C concurrent HTTP clients, next to the ceilings it is compared with, measured on the same disk in the same run.
+//   dotnet run -c Release --project bench/Ledger.Bench -- [--duration 10] [--clients 64] [--scale] [--only name]
+// A second mode serves the empty endpoint for ceiling (c): --serve-empty PORT.
+
+if (args.Length == 2 && args[0] == "--serve-empty")
+{
+    await EmptyServer.Run(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return 0;
+}
+
+var options = Options.Parse(args);
+var repo = Paths.RepositoryRoot();
+var work = Path.Combine(repo, "bench", "results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+Directory.CreateDirectory(work);
+Console.WriteLine($"Benchmark: C = {options.Clients}, {options.Duration.TotalSeconds:0} s per scenario, {Environment.ProcessorCount} cores, work folder {Path.GetRelativePath(repo, work)}");
+
+var report = new Report();
+await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
+{
+    var seed = await Seeder.Seed(service.Client, options.Volunteers);
+    var load = new LoadRunner(options.Clients, options.Duration);
+
+    if (options.Wants("record-and-approve"))
+        report.Add("record-and-approve", await load.Run(service.BaseAddress, Scenarios.RecordAndApprove(seed)), "a");
+    if (options.Wants("redemption"))
+        report.Add("redemption", await load.Run(service.BaseAddress, Scenarios.Redeem(seed)), "a");
+    if (options.Wants("summary"))
+        report.Add("volunteer summary", await load.Run(service.BaseAddress, Scenarios.Summary(seed)), "c");
+    if (options.Wants("ledger"))
+        report.Add("volunteer ledger, first page", await load.Run(service.BaseAddress, Scenarios.LedgerPage(seed)), "c");
+    report.PeakRssMb = service.PeakRssMb();
+
+    if (options.Wants("ceilings"))
+    {
+        report.Ceiling("a", "raw SQLite, one transaction per record-and-approve", RawSqlite.Run(Path.Combine(work, "raw-a.db"), batch: 1, options.Duration));
+        report.Ceiling("b", "raw SQLite, 100 record-and-approves per transaction", RawSqlite.Run(Path.Combine(work, "raw-b.db"), batch: 100, options.Duration));
+        await using var empty = await EmptyServer.StartProcess();
+        report.Ceiling("c", "empty minimal-API endpoint on Kestrel", (await load.Run(empty.BaseAddress, Scenarios.Empty())).RequestsPerSecond);
+    }
+
+    if (options.Wants("verify"))
+        report.Notes.Add(await ChainAndExport.Verify(service, work));
+}
+
+if (options.Scale)
+    report.Notes.AddRange(await Scale.Run(repo, work, options));
+
+Console.WriteLine();
+Console.WriteLine(report.Render());
+await File.WriteAllTextAsync(Path.Combine(work, "report.md"), report.Render());
+return 0;
