@@ -7,8 +7,10 @@ namespace Ledger.Api.Infrastructure;
 /// which holds the only write connection. Everything SQLite-specific about connecting lives here and in
 /// <see cref="Sql"/>, so the PostgreSQL port has two files to replace.
 /// </summary>
-public sealed class Database
+public sealed class Database : IDisposable
 {
+    private readonly ConnectionPool _readers;
+
     public Database(IConfiguration configuration)
     {
         var configured = configuration.GetConnectionString("Ledger");
@@ -31,32 +33,30 @@ public sealed class Database
             throw new InvalidOperationException("Cache=Shared is not supported: it serialises readers behind the writer.");
         ConnectionString = builder.ToString();
         FilePath = Path.GetFullPath(builder.DataSource);
+        _readers = new ConnectionPool(() =>
+        {
+            var connection = new SqliteConnection(ConnectionString);
+            connection.Open();
+            return connection;
+        }, capacity: 64);
     }
 
     public string ConnectionString { get; }
 
     public string FilePath { get; }
 
-    /// <summary>A pooled connection for reading. Dispose it when the query is done.</summary>
-    public SqliteConnection OpenRead()
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        return connection;
-    }
+    /// <summary>A pooled connection for reading, its statements kept prepared. Dispose it when the query is done.</summary>
+    public PreparedConnection OpenRead() => _readers.Rent();
 
-    public async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    public Task<PreparedConnection> OpenReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(_readers.Rent());
+
+    public void Dispose() => _readers.Clear();
 
     /// <summary>
     /// Runs several reads on one committed state (a read transaction in WAL), so figures read together agree. The
     /// transaction is opened with plain SQL so the queries inside need no transaction object passed around.
     /// </summary>
-    public static T Snapshot<T>(SqliteConnection connection, Func<T> read)
+    public static T Snapshot<T>(System.Data.Common.DbConnection connection, Func<T> read)
     {
         using (var begin = connection.CreateCommand())
         {
@@ -81,7 +81,9 @@ public sealed class Database
     /// </summary>
     public IEnumerable<T> Stream<T>(string sql, object? parameters)
     {
-        using var connection = OpenRead();
+        // Exports read with a connection of their own, outside the pool: a long download must not hold a pooled one.
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
         foreach (var row in Dapper.SqlMapper.Query<T>(connection, sql, parameters, buffered: false))
             yield return row;
     }
@@ -90,7 +92,7 @@ public sealed class Database
     /// A connection set up for durable writes. WAL lets readers run beside the writer; synchronous=FULL makes every
     /// COMMIT reach the disk before the caller is answered, which group commit pays for once per batch.
     /// </summary>
-    internal SqliteConnection OpenWrite()
+    internal PreparedConnection OpenWrite()
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -100,6 +102,6 @@ public sealed class Database
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
         command.ExecuteNonQuery();
-        return connection;
+        return new PreparedConnection(connection, release: null);
     }
 }

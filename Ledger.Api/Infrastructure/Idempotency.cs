@@ -34,7 +34,7 @@ public static class Idempotency
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 100;
 
-    internal static StoredResponse? Find(SqliteConnection connection, IdempotencyTicket ticket) =>
+    internal static StoredResponse? Find(System.Data.IDbConnection connection, IdempotencyTicket ticket) =>
         connection.QuerySingleOrDefault<StoredResponse>(
             """
             SELECT request_hash, status_code, response_body

@@ -21,7 +21,7 @@ public sealed class Startup(
 
         using (var connection = database.OpenWrite())
         {
-            var applied = Migrator.Apply(connection, Migrator.Embedded());
+            var applied = Migrator.Apply(connection.Inner, Migrator.Embedded());
             if (applied.Count > 0)
                 logger.LogInformation("Database {File}: applied migrations {Migrations}", database.FilePath, string.Join(", ", applied));
         }

@@ -15,13 +15,13 @@ public sealed class WriteContext
 {
     private readonly JsonSerializerOptions _json;
 
-    internal WriteContext(SqliteConnection connection, JsonSerializerOptions json)
+    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json)
     {
         Connection = connection;
         _json = json;
     }
 
-    public SqliteConnection Connection { get; }
+    public System.Data.Common.DbConnection Connection { get; }
 
     /// <summary>The time of this unit, read once so every row it writes agrees.</summary>
     public DateTimeOffset Now { get; internal set; }
@@ -92,7 +92,7 @@ public sealed class Writer : IDisposable
     private readonly JsonSerializerOptions _json;
     private readonly Lock _startLock = new();
     private Task? _loop;
-    private SqliteConnection? _connection;
+    private PreparedConnection? _connection;
     private long _batches;
     private long _units;
     private int _largestBatch;
@@ -187,7 +187,7 @@ public sealed class Writer : IDisposable
         }
     }
 
-    private void RunBatch(SqliteConnection connection, WriteContext context, List<WorkItem> batch)
+    private void RunBatch(PreparedConnection connection, WriteContext context, List<WorkItem> batch)
     {
         var batchId = Interlocked.Increment(ref _batches);
         connection.Execute(Sql.BeginWrite);
@@ -221,7 +221,7 @@ public sealed class Writer : IDisposable
             item.Complete();
     }
 
-    private static void TryExecute(SqliteConnection connection, string sql)
+    private static void TryExecute(PreparedConnection connection, string sql)
     {
         try
         {
