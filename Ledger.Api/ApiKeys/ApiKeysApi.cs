@@ -67,7 +67,7 @@ public static class ApiKeysApi
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, Caller caller, Writer writer)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, Caller caller, Writer writer, ApiKeyCache keys)
     {
         var outcome = await writer.Run<bool>(caller, StatusCodes.Status204NoContent, w =>
         {
@@ -83,6 +83,7 @@ public static class ApiKeysApi
                 return Failure.Conflict("conflict", "last-admin-key");
             w.Connection.Execute("UPDATE api_keys SET revoked_at = @At WHERE id = @Id", new { Id = id, At = w.NowText });
             w.Audit("api-key.revoked", $"api-key:{id}", new { row.Name, row.Role, row.CommunityId });
+            w.AfterCommit(keys.Clear);
             return true;
         });
         return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Failure!);

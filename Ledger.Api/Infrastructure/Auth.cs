@@ -65,11 +65,46 @@ public static class LedgerClaims
     public const string CommunityId = "ledger:community-id";
 }
 
+/// <summary>
+/// Keys already looked up, by hash, so a request costs no query for its key. Revoking drops the whole cache once the
+/// revocation has committed, so on this node a revoked key stops at once; entries also expire after a minute, which
+/// bounds how long another node could still accept one.
+/// </summary>
+public sealed class ApiKeyCache(TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    public sealed record Entry(long Id, string Role, long? CommunityId, DateTimeOffset Until);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _entries = new();
+    private long _generation;
+
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public Entry? Find(string hash) =>
+        _entries.TryGetValue(hash, out var entry) && entry.Until > clock.GetUtcNow() ? entry : null;
+
+    public void Add(string hash, long id, string role, long? communityId, long generation)
+    {
+        if (_entries.Count > 10_000)
+            _entries.Clear();
+        if (Generation == generation)
+            _entries[hash] = new Entry(id, role, communityId, clock.GetUtcNow() + Lifetime);
+    }
+
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+}
+
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    Database database)
+    Database database,
+    ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -85,12 +120,19 @@ public sealed class ApiKeyAuthenticationHandler(
         if (key.Length is 0 or > 200)
             return AuthenticateResult.Fail("Malformed key.");
 
-        await using var connection = await database.OpenReadAsync(Context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Role, long? CommunityId)>(
-            "SELECT id, role, community_id FROM api_keys WHERE key_hash = @Hash AND revoked_at IS NULL",
-            new { Hash = ApiKeySecrets.Hash(key) });
+        var hash = ApiKeySecrets.Hash(key);
+        var row = cache.Find(hash) is { } hit ? (hit.Id, hit.Role, hit.CommunityId) : default;
         if (row.Id == 0)
-            return AuthenticateResult.Fail("Unknown or revoked key.");
+        {
+            var generation = cache.Generation;
+            await using var connection = await database.OpenReadAsync(Context.RequestAborted);
+            row = await connection.QuerySingleOrDefaultAsync<(long Id, string Role, long? CommunityId)>(
+                "SELECT id, role, community_id FROM api_keys WHERE key_hash = @Hash AND revoked_at IS NULL",
+                new { Hash = hash });
+            if (row.Id == 0)
+                return AuthenticateResult.Fail("Unknown or revoked key.");
+            cache.Add(hash, row.Id, row.Role, row.CommunityId, generation);
+        }
 
         var claims = new List<Claim>
         {

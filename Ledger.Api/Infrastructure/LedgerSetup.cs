@@ -16,6 +16,7 @@ public static class LedgerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Database>();
         services.AddSingleton<Writer>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<Startup>();
         services.Configure<Points.ExpiryOptions>(configuration.GetSection("Ledger:Expiry"));
         services.AddHostedService<Points.ExpiryJob>();

@@ -69,6 +69,25 @@ public sealed class WriteContext
     }
 
     internal string Serialize<T>(T value) => JsonSerializer.Serialize(value, _json);
+
+    private readonly List<Action> _afterCommit = new();
+    private int _unitMark;
+
+    /// <summary>Runs once the unit's batch is durable (caches to drop, for instance); not at all if the unit rolls back.</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    internal void BeginUnit() => _unitMark = _afterCommit.Count;
+
+    internal void RollBackUnit() => _afterCommit.RemoveRange(_unitMark, _afterCommit.Count - _unitMark);
+
+    internal void CommitBatch()
+    {
+        foreach (var action in _afterCommit)
+            action();
+        _afterCommit.Clear();
+    }
+
+    internal void AbandonBatch() => _afterCommit.Clear();
 }
 
 public sealed record WriterStats(long Batches, long Units, int LargestBatch);
@@ -177,6 +196,7 @@ public sealed class Writer : IDisposable
                 // Only BEGIN/COMMIT/SAVEPOINT themselves land here (a full disk, an I/O error): the whole batch failed.
                 _logger.LogError(ex, "Write batch of {Count} units failed; none of it was committed", batch.Count);
                 TryExecute(connection, "ROLLBACK");
+                context.AbandonBatch();
                 foreach (var item in batch)
                 {
                     item.Fail(ex);
@@ -198,6 +218,7 @@ public sealed class Writer : IDisposable
             context.BatchId = batchId;
             CultureInfo.CurrentUICulture = item.Caller.Culture;
             connection.Execute("SAVEPOINT unit");
+            context.BeginUnit();
             bool keep;
             try
             {
@@ -209,10 +230,14 @@ public sealed class Writer : IDisposable
                 keep = false;
             }
             if (!keep)
+            {
                 connection.Execute("ROLLBACK TO unit");
+                context.RollBackUnit();
+            }
             connection.Execute("RELEASE unit");
         }
         connection.Execute("COMMIT");
+        context.CommitBatch();
 
         Interlocked.Add(ref _units, batch.Count);
         if (batch.Count > _largestBatch)

@@ -24,7 +24,7 @@ public static class LotKeeping
     {
         if (moves.All(m => m.Change == 0))
             return;
-        var zone = TimeZones.Find(w.Connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = entry.CommunityId })!);
+        var zone = ServiceRecords.CommunityContext.Load(w.Connection, entry.CommunityId)!.Zone;
         var thisYear = ServiceTime.LocalDate(w.Now, zone).Year;
 
         var taken = new List<LotShare>();

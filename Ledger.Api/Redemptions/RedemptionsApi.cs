@@ -166,7 +166,7 @@ public static class RedemptionsApi
     /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
     private static string NextReceiptNo(WriteContext w, long communityId)
     {
-        var zone = TimeZones.Find(w.Connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId })!);
+        var zone = ServiceRecords.CommunityContext.Load(w.Connection, communityId)!.Zone;
         var year = ServiceTime.LocalDate(w.Now, zone).Year;
         var next = w.Connection.ExecuteScalar<long>(
             """

@@ -45,6 +45,7 @@ public static class RulesApi
                 return Failure.Invalid("effectiveFrom", "effective-from-order", Sql.Time(latest.EffectiveFrom));
 
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
+            w.AfterCommit(ServiceRecords.CommunityContext.Forget);
             var response = row.ToResponse();
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;

@@ -9,13 +9,37 @@ using Ledger.Core.Rules;
 
 namespace Ledger.Api.ServiceRecords;
 
-/// <summary>What valuing a record needs of its community: the time zone and every rule version.</summary>
+/// <summary>
+/// What valuing a record needs of its community: the time zone and every rule version. Read on nearly every write and
+/// changed almost never, so it is kept in memory per database file; storing a rule version drops the cache once its
+/// unit has committed, and a load that raced with that drop is not kept. (Several nodes would each need to hear of
+/// the change — the PostgreSQL port has to replace this with a version check.)
+/// </summary>
 public sealed record CommunityContext(long CommunityId, TimeZoneInfo Zone, IReadOnlyList<RuleVersion> Versions)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Database, long Community), CommunityContext> Cache = new();
+    private static long _generation;
+
     public static CommunityContext? Load(System.Data.IDbConnection connection, long communityId)
     {
+        var key = (connection.ConnectionString, communityId);
+        if (Cache.TryGetValue(key, out var cached))
+            return cached;
+        var generation = Interlocked.Read(ref _generation);
         var zone = connection.ExecuteScalar<string?>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId });
-        return zone is null ? null : new CommunityContext(communityId, TimeZones.Find(zone), RuleVersions.Load(connection, communityId));
+        if (zone is null)
+            return null;
+        var context = new CommunityContext(communityId, TimeZones.Find(zone), RuleVersions.Load(connection, communityId));
+        if (Interlocked.Read(ref _generation) == generation)
+            Cache[key] = context;
+        return context;
+    }
+
+    /// <summary>Called after a rule version commits.</summary>
+    public static void Forget()
+    {
+        Interlocked.Increment(ref _generation);
+        Cache.Clear();
     }
 }
 
