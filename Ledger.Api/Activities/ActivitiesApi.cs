@@ -68,7 +68,7 @@ public static class ActivitiesApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<ActivityRow>(
+        var rows = connection.Query<ActivityRow>(
             $"""
             SELECT {ActivityRow.Columns} FROM activities
             WHERE id < @BeforeId AND (@CommunityId IS NULL OR community_id = @CommunityId)

@@ -59,7 +59,7 @@ public static class ApiKeysApi
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<ApiKeyRow>(
+        var rows = connection.Query<ApiKeyRow>(
             """
             SELECT id, name, role, community_id, key_prefix, created_at, revoked_at
             FROM api_keys WHERE id < @BeforeId ORDER BY id DESC LIMIT @Take

@@ -74,7 +74,7 @@ public static class AuditApi
                 e => [e.Id, e.At, Books.Actor(e.ActorKeyId), e.Action, e.Subject, e.RequestId, e.Detail]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<EventRow>(EventsSql + " LIMIT @Take", filter);
+        var rows = connection.Query<EventRow>(EventsSql + " LIMIT @Take", filter);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
 

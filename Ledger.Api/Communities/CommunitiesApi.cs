@@ -60,7 +60,7 @@ public static class CommunitiesApi
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<CommunityRow>(
+        var rows = connection.Query<CommunityRow>(
             """
             SELECT id, name, street, district, time_zone, created_at
             FROM communities

@@ -126,7 +126,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             var generation = cache.Generation;
             await using var connection = await database.OpenReadAsync(Context.RequestAborted);
-            row = await connection.QuerySingleOrDefaultAsync<(long Id, string Role, long? CommunityId)>(
+            row = connection.QuerySingleOrDefault<(long Id, string Role, long? CommunityId)>(
                 "SELECT id, role, community_id FROM api_keys WHERE key_hash = @Hash AND revoked_at IS NULL",
                 new { Hash = hash });
             if (row.Id == 0)

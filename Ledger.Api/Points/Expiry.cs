@@ -110,7 +110,7 @@ public sealed class ExpiryJob(Writer writer, Database database, TimeProvider clo
     {
         List<long> communities;
         await using (var connection = await database.OpenReadAsync())
-            communities = (await connection.QueryAsync<long>("SELECT id FROM communities ORDER BY id")).ToList();
+            communities = (connection.Query<long>("SELECT id FROM communities ORDER BY id")).ToList();
         foreach (var community in communities)
         {
             try

@@ -102,7 +102,7 @@ public static class PointsApi
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Problems.From(Failure.NotFound("volunteer", id));
 
-        var rows = await connection.QueryAsync<LedgerRow>(
+        var rows = connection.Query<LedgerRow>(
             """
             SELECT p.id AS posting_id, t.id AS transaction_id, t.at, t.kind, p.amount, p.balance_after, t.reference, t.memo
             FROM accounts a
@@ -257,9 +257,9 @@ public static class PointsApi
             return Problems.From(Failure.NotFound("community", community));
         // Now: the kept balances. As of a time: the postings up to it, summed — the two agree by construction.
         var rows = asOf is null
-            ? await connection.QueryAsync<BalanceRow>(
+            ? connection.Query<BalanceRow>(
                 "SELECT community_id, kind, volunteer_id, balance FROM accounts WHERE community_id = @C ORDER BY id", new { C = community })
-            : await connection.QueryAsync<BalanceRow>(
+            : connection.Query<BalanceRow>(
                 """
                 SELECT a.community_id, a.kind, a.volunteer_id, COALESCE(SUM(p.amount), 0) AS balance
                 FROM accounts a

@@ -156,7 +156,7 @@ public static class RedemptionsApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<RedemptionRow>(ListSql + " LIMIT @Take", filter);
+        var rows = connection.Query<RedemptionRow>(ListSql + " LIMIT @Take", filter);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 

@@ -119,7 +119,7 @@ public static class Certificates
         var normalized = new string(code.Where(c => c is not ('-' or ' ')).Select(char.ToUpperInvariant).ToArray());
         await using var connection = await database.OpenReadAsync();
         var row = normalized.Length == CodeLength
-            ? await connection.QuerySingleOrDefaultAsync<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = normalized })
+            ? connection.QuerySingleOrDefault<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = normalized })
             : null;
         return row is null ? Problems.From(Failure.NotFound("certificate", code)) : TypedResults.Ok(ToResponse(row));
     }

@@ -96,7 +96,7 @@ public static class RewardsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<RewardRow>(
+        var rows = connection.Query<RewardRow>(
             $"""
             SELECT {RewardRow.Columns} FROM rewards
             WHERE id < @BeforeId

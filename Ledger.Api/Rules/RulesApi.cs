@@ -105,7 +105,7 @@ public static class RuleVersions
             .ToList();
 
     public static async Task<IReadOnlyList<RuleVersionRow>> All(IDbConnection connection, long communityId) =>
-        (await connection.QueryAsync<RuleVersionRow>(
+        (connection.Query<RuleVersionRow>(
             """
             SELECT community_id, version, effective_from, rules, created_at
             FROM rule_versions WHERE community_id = @CommunityId ORDER BY version DESC

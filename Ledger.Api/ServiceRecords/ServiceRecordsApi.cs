@@ -148,7 +148,7 @@ public static class ServiceRecordsApi
                     r.RuleVersion, r.AccrualTransactionId, r.ReversalTransactionId, r.Reason, r.Description, r.CreatedAt, r.DecidedAt, r.ReversedAt]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<ServiceRecordRow>(ListSql + " LIMIT @Take", filter);
+        var rows = connection.Query<ServiceRecordRow>(ListSql + " LIMIT @Take", filter);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

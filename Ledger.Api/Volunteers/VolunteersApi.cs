@@ -90,7 +90,7 @@ public static class VolunteersApi
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> GetByOpenId(string openId, Caller caller, Database database)
     {
         await using var connection = await database.OpenReadAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<VolunteerRow>(
+        var row = connection.QuerySingleOrDefault<VolunteerRow>(
             $"SELECT {VolunteerRow.Columns} FROM volunteers WHERE wechat_open_id = @OpenId", new { OpenId = openId });
         return Visible(row, caller, openId);
     }
@@ -129,7 +129,7 @@ public static class VolunteersApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = await connection.QueryAsync<VolunteerRow>(
+        var rows = connection.Query<VolunteerRow>(
             $"""
             SELECT {VolunteerRow.Columns}
             FROM volunteers

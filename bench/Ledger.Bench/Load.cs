@@ -15,6 +15,12 @@ public sealed class LoadRunner(int clients, TimeSpan duration)
 {
     private long _sequence;
 
+    public async Task Warm(Uri baseAddress, Scenario scenario, TimeSpan length)
+    {
+        using var http = ServiceProcess.NewClient(baseAddress, scenario.Key, clients * 2);
+        await Drive(http, scenario, length);
+    }
+
     public async Task<LoadResult> Run(Uri baseAddress, Scenario scenario)
     {
         using var http = ServiceProcess.NewClient(baseAddress, scenario.Key, clients * 2);
