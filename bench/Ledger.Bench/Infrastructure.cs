@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Ledger.Bench;
 
-public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, bool Scale, string? Only)
+public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, string? Only)
 {
     public bool Wants(string scenario) => Only is null || Only.Split(',').Contains(scenario);
 
@@ -17,7 +17,6 @@ public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, boo
             int.Parse(Value("--clients") ?? "64", CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture)),
             int.Parse(Value("--volunteers") ?? "2000", CultureInfo.InvariantCulture),
-            args.Contains("--scale"),
             Value("--only"));
     }
 }

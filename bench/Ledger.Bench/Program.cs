@@ -6,7 +6,8 @@ using Ledger.Bench;
 
 // The benchmark: the real service (Release, its own process, a real SQLite file with the production settings) under
 // C concurrent HTTP clients, next to the ceilings it is compared with, measured on the same disk in the same run.
-//   dotnet run -c Release --project bench/Ledger.Bench -- [--duration 10] [--clients 64] [--scale] [--only name]
+//   dotnet run -c Release --project bench/Ledger.Bench -- [--duration 10] [--clients 64] [--volunteers 2000] [--only a,b]
+// Scenarios for --only: record-and-approve, redemption, summary, ledger, ceilings, verify.
 // A second mode serves the empty endpoint for ceiling (c): --serve-empty PORT.
 
 if (args.Length == 2 && args[0] == "--serve-empty")
@@ -53,9 +54,6 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
     if (options.Wants("verify"))
         report.Notes.Add(await ChainAndExport.Verify(service, work));
 }
-
-if (options.Scale)
-    report.Notes.AddRange(await Scale.Run(repo, work, options));
 
 Console.WriteLine();
 Console.WriteLine(report.Render());
