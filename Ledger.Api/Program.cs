@@ -2,6 +2,7 @@ using Ledger.Api.Activities;
 using Ledger.Api.ApiKeys;
 using Ledger.Api.Audit;
 using Ledger.Api.Communities;
+using Ledger.Api.Demo;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
 using Ledger.Api.Redemptions;
@@ -20,6 +21,7 @@ app.MapCommunitiesApi();
 app.MapApiKeysApi();
 app.MapRulesApi();
 app.MapVolunteersApi();
+app.MapVolunteerCard();
 app.MapServiceRecordsApi();
 app.MapActivitiesApi();
 app.MapPointsApi();
@@ -30,6 +32,7 @@ app.MapAuditApi();
 app.MapReportsApi();
 app.MapCertificatesApi();
 
+DemoData.ScheduleIfAsked(app, args);
 app.Run();
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>

@@ -92,7 +92,18 @@ public static class LedgerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
-        // Swagger is served before authorization: its document and UI are public, the calls made from it are not.
+        // The counter page and Swagger are served before authorization: the pages are public, the calls made from them are not.
+        // (Static files are served only where no endpoint matched, so /counter → /counter/ is a middleware, not an endpoint.)
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.Value != "/counter")
+                return next(http);
+            http.Response.Redirect("/counter/");
+            return Task.CompletedTask;
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
         app.UseSwagger();
         app.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
 

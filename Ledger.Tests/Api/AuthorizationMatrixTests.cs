@@ -122,6 +122,7 @@ public sealed class AuthorizationMatrixTests
             Elsewhere.Forbidden),
         ["GET /api/v1/volunteers/{id:long}/certificate"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/certificate", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/certificates/{code}"] = new(Read, f => $"/api/v1/certificates/{f.CertificateCode}", _ => null, Elsewhere.Public),
+        ["GET /api/v1/volunteers/{id:long}/card"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/card", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 

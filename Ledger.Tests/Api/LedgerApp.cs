@@ -17,11 +17,26 @@ public sealed class LedgerApp : IAsyncDisposable
 
     private WebApplicationFactory<Program> _factory;
 
-    public LedgerApp(string? folder = null)
+    private readonly bool _kestrel;
+
+    /// <param name="kestrel">Serve on a real loopback port (for a browser) instead of the in-memory test server.</param>
+    public LedgerApp(string? folder = null, bool kestrel = false)
     {
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
+        _kestrel = kestrel;
         _factory = Create();
+    }
+
+    /// <summary>Where a browser reaches the service; only with kestrel: true.</summary>
+    public Uri Address
+    {
+        get
+        {
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
     }
 
     public string Folder { get; }
@@ -32,7 +47,18 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public string ConnectionString => $"Data Source={DatabasePath}";
 
-    private WebApplicationFactory<Program> Create() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    private WebApplicationFactory<Program> Create()
+    {
+        var factory = Configure();
+        if (_kestrel)
+        {
+            factory.UseKestrel(0);
+            factory.StartServer();
+        }
+        return factory;
+    }
+
+    private WebApplicationFactory<Program> Configure() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
     {
         b.UseEnvironment("Testing");
         b.UseSetting("ConnectionStrings:Ledger", ConnectionString);

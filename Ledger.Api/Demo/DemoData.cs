@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Ledger.Api.Demo;
+
+/// <summary>
+/// <c>dotnet run --project Ledger.Api -- --seed-demo</c>: once the service listens, a demo community of 桃浦镇 is made
+/// through the service's own API — volunteers of both echelons, a year of approved hours, a campaign, rewards and some
+/// redemptions — and the keys it made are printed, so a first run shows a living system.
+/// </summary>
+public static class DemoData
+{
+    public const string Flag = "--seed-demo";
+
+    private static readonly string[] Names =
+    [
+        "王秀英", "李建国", "张桂兰", "刘志强", "陈美华", "杨国庆", "赵淑芬", "黄卫东", "周丽娟", "吴德明", "徐红梅", "孙海涛",
+        "胡玉珍", "朱晓明", "高秀兰", "林志伟", "何桂芳", "郭建华", "马丽萍", "罗文斌", "梁秀珍", "宋立新", "郑春燕", "谢永刚",
+    ];
+
+    private static readonly string[] Categories = ["elderly-care", "patrol", "environment", "culture", "anti-fraud"];
+
+    public static void ScheduleIfAsked(WebApplication app, string[] args)
+    {
+        if (!args.Contains(Flag))
+            return;
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Seed(app);
+            }
+            catch (Exception ex)
+            {
+                app.Logger.LogError(ex, "Seeding the demo community failed");
+            }
+        }));
+    }
+
+    private static async Task Seed(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);
+        var adminKey = await DemoAdminKey(app.Services.GetRequiredService<Writer>());
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+
+        var community = (await Post(http, "/api/v1/communities", new { name = "桃浦新村第三居民区（演示）", street = "桃浦镇", district = "普陀区" })).GetProperty("id").GetInt64();
+        // A year of history needs a longer backdate than the 90-day default; expiry shows points lapsing at year end.
+        await Send(http, HttpMethod.Put, $"/api/v1/communities/{community}/rules",
+            new { maxBackdateDays = 400, expiry = "endOfFollowingYear", effectiveFrom = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        var staff = (await Post(http, "/api/v1/api-keys", new { name = "演示柜台", role = "staff", communityId = community })).GetProperty("key").GetString();
+        var client = (await Post(http, "/api/v1/api-keys", new { name = "演示小程序", role = "client", communityId = community })).GetProperty("key").GetString();
+        var auditor = (await Post(http, "/api/v1/api-keys", new { name = "演示审计", role = "auditor" })).GetProperty("key").GetString();
+
+        var random = new Random(2026);
+        var volunteers = new List<(long Id, string Code, string Name)>();
+        for (var i = 0; i < Names.Length; i++)
+        {
+            var v = await Post(http, "/api/v1/volunteers", new
+            {
+                communityId = community, name = Names[i], phone = $"139{random.Next(10_000_000, 99_999_999)}",
+                grid = $"第{i % 4 + 1}网格", buildingGroup = $"{random.Next(1, 60)}号楼", skills = new[] { "理发", "测血压", "修家电", "书法" }[..(i % 3 + 1)],
+                echelon = i < 8 ? "first" : i < 20 ? "second" : "reserve",
+            });
+            volunteers.Add((v.GetProperty("id").GetInt64(), v.GetProperty("memberCode").GetString()!, Names[i]));
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var records = 0;
+        foreach (var (v, index) in volunteers.Select((v, i) => (v, i)))
+        {
+            var keen = index < 12 ? 5 : index < 20 ? 3 : 1;
+            for (var daysBack = 360; daysBack >= 2; daysBack -= random.Next(6, 15) * (6 - keen) / 2 + 3)
+            {
+                var day = today.Date.AddDays(-daysBack);
+                var start = new DateTimeOffset(day.AddHours(random.Next(8, 15)), today.Offset);
+                var response = await http.PostAsJsonAsync("/api/v1/service-records", new
+                {
+                    volunteerId = v.Id, category = Categories[random.Next(Categories.Length)], startedAt = start,
+                    endedAt = start.AddMinutes(random.Next(2, 9) * 30), approve = true, score = random.Next(3, 6),
+                });
+                if (response.IsSuccessStatusCode)
+                    records++;
+            }
+        }
+
+        var campaignStart = new DateTimeOffset(today.Date.AddDays(-20).AddHours(9), today.Offset);
+        var campaign = (await Post(http, "/api/v1/activities", new
+        {
+            communityId = community, title = "反诈宣传进楼组", category = "anti-fraud", startsAt = campaignStart, endsAt = campaignStart.AddHours(2), location = "桃浦新村广场",
+        })).GetProperty("id").GetInt64();
+        await Post(http, $"/api/v1/activities/{campaign}/attendance",
+            new { entries = volunteers.Take(16).Select(v => new { memberCode = v.Code, score = 5 }).ToArray() });
+
+        var rewards = new List<long>();
+        foreach (var (name, cost, stock) in new[] { ("大米 5kg", 120, 20), ("食用油 1.8L", 80, 30), ("洗衣液", 60, 40), ("毛巾", 20, 100), ("牙膏", 15, 100), ("理发券", 30, 50) })
+            rewards.Add((await Post(http, "/api/v1/rewards", new { communityId = community, name, pointsCost = cost, stock })).GetProperty("id").GetInt64());
+        foreach (var v in volunteers.Take(10))
+            await http.PostAsJsonAsync("/api/v1/redemptions", new { volunteerId = v.Id, rewardId = rewards[random.Next(rewards.Count)], quantity = 1 });
+
+        Console.WriteLine($"""
+
+            ==== Demo community ready: {records} approved records, {volunteers.Count} volunteers, {rewards.Count} rewards ====
+            Counter page:  {address}/counter/   (paste the staff key)
+            Swagger:       {address}/swagger
+            staff key:     {staff}
+            client key:    {client}
+            auditor key:   {auditor}
+            admin key:     {adminKey}
+            Try a member code at the counter: {volunteers[0].Code} ({volunteers[0].Name})
+            (Keys are shown only now; run with {Flag} again for a fresh demo community and keys.)
+
+            """);
+    }
+
+    /// <summary>An admin key of the demo's own, written through the writer like any key; its secret is printed once.</summary>
+    private static async Task<string> DemoAdminKey(Writer writer)
+    {
+        var key = ApiKeySecrets.Generate();
+        await writer.Run<long>(Caller.System("seed-demo"), 201, w =>
+        {
+            var id = w.Connection.ExecuteScalar<long>(
+                """
+                INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
+                VALUES ('demo admin', 'admin', NULL, @Hash, @Prefix, @At) RETURNING id
+                """, new { Hash = ApiKeySecrets.Hash(key), Prefix = ApiKeySecrets.Display(key), At = w.NowText });
+            w.Audit("api-key.created", $"api-key:{id}", new { role = Roles.Admin, name = "demo admin" });
+            return id;
+        });
+        return key;
+    }
+
+    private static Task<JsonElement> Post(HttpClient http, string url, object body) => Send(http, HttpMethod.Post, url, body);
+
+    private static async Task<JsonElement> Send(HttpClient http, HttpMethod method, string url, object body)
+    {
+        using var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = JsonContent.Create(body) });
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
