@@ -221,3 +221,39 @@ public sealed class VolunteersTests
         await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
     }
 }
+
+public sealed class MemberCardTests
+{
+    [Test]
+    public async Task TheCard_IsAnSvgWithNameCommunityAndTheCodeAsQr()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app, "桃浦新村第一居民区");
+        var staff = (await Seed.Key(app, "staff", community)).Key;
+        var v = await Seed.Volunteer(app, staff, community, "李<建>国");
+        var response = await app.Client(staff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("image/svg+xml"));
+        var svg = await response.Content.ReadAsStringAsync();
+        var code = v.GetProperty("memberCode").GetString()!;
+        Assert.That(svg, Does.StartWith("<svg").And.Contain("李&lt;建&gt;国").And.Contain("桃浦新村第一居民区")
+            .And.Contain($"{code[..4]} {code[4..]}").And.Contain("data:image/png;base64,"));
+        System.Xml.Linq.XDocument.Parse(svg);
+
+        var other = await Seed.Community(app, "别处");
+        var otherStaff = (await Seed.Key(app, "staff", other)).Key;
+        await Seed.Problem(await app.Client(otherStaff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card"), HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Test]
+    public async Task TheCounterPage_IsServedWithoutAKey()
+    {
+        await using var app = new LedgerApp();
+        var page = await app.Client().GetAsync("/counter/");
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("积分超市"));
+        var redirect = await app.Client().GetAsync("/counter");
+        Assert.That(redirect.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/counter/"));
+        Assert.That((await app.Client().GetAsync("/counter/counter.js")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
