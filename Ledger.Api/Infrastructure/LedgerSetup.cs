@@ -56,6 +56,7 @@ public static class LedgerSetup
             o.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
+        services.AddLedgerRateLimits(configuration);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {
@@ -107,6 +108,7 @@ public static class LedgerSetup
         app.UseSwagger();
         app.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
 
+        app.UseRateLimiter();
         app.UseBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -72,6 +72,7 @@ public static class Text
         ["redeem-who"] = ("须给出 volunteerId 或 memberCode 之一。", "Give exactly one of volunteerId and memberCode."),
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
+        ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
         ["api-key-revoked"] = ("API 密钥 {0} 已撤销。", "API key {0} is already revoked."),
     };
 

@@ -74,9 +74,8 @@ public static class VolunteersApi
                     request.Echelon,
                     At = w.NowText,
                 });
-            var response = row.ToResponse();
-            w.Audit("volunteer.created", $"volunteer:{row.Id}", response);
-            return response;
+            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(maskPhone: true));
+            return row.ToResponse();
         });
         return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
     }
@@ -140,7 +139,7 @@ public static class VolunteersApi
             LIMIT @Take
             """,
             new { page.Value.BeforeId, page.Value.Take, CommunityId = communityId, Term = string.IsNullOrEmpty(term) ? null : term, Code = code, PhoneLike = phoneLike, NameLike = nameLike });
-        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, v => v.Id));
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
     }
 
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Patch(
@@ -177,9 +176,8 @@ public static class VolunteersApi
                     request.Status,
                     At = w.NowText,
                 });
-            var response = after.ToResponse();
-            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(), after = response });
-            return response;
+            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(maskPhone: true), after = after.ToResponse(maskPhone: true) });
+            return after.ToResponse();
         });
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
     }
@@ -188,7 +186,7 @@ public static class VolunteersApi
     private static Results<Ok<VolunteerResponse>, ProblemHttpResult> Visible(VolunteerRow? row, Caller caller, object id) =>
         row is null || !caller.CanAccess(row.CommunityId)
             ? Problems.From(Failure.NotFound("volunteer", id))
-            : TypedResults.Ok(row.ToResponse());
+            : TypedResults.Ok(row.ToResponse(!Phones.SeesWholePhones(caller)));
 
     private static string NewMemberCode(IDbConnection connection)
     {

@@ -70,7 +70,8 @@ public sealed class VolunteerRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
-    public VolunteerResponse ToResponse() => new(Id, CommunityId, MemberCode, Name, Phone, WechatOpenId, Grid, BuildingGroup,
+    /// <summary>Auditors, and the audit trail, see a masked phone; the community's own keys see it whole.</summary>
+    public VolunteerResponse ToResponse(bool maskPhone = false) => new(Id, CommunityId, MemberCode, Name, maskPhone ? Phones.Mask(Phone) : Phone, WechatOpenId, Grid, BuildingGroup,
         JsonSerializer.Deserialize<string[]>(Skills) ?? [], Echelon, Status, CreatedAt, UpdatedAt);
 }
 
@@ -88,6 +89,12 @@ public static class Phones
             return null;
         return plus ? "+" + digits : digits;
     }
+
+    /// <summary>139****5678: enough to tell two volunteers apart, not enough to call one.</summary>
+    public static string Mask(string phone) =>
+        phone.Length <= 7 ? new string('*', phone.Length - 2) + phone[^2..] : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
+
+    public static bool SeesWholePhones(Infrastructure.Caller caller) => caller.Role is not Infrastructure.Roles.Auditor;
 }
 
 internal static class VolunteerRules

@@ -19,9 +19,13 @@ public sealed class LedgerApp : IAsyncDisposable
 
     private readonly bool _kestrel;
 
+    /// <summary>Per-key requests a second; tests fire hundreds a second through one key, so the default is lifted.</summary>
+    public int RateLimit { get; }
+
     /// <param name="kestrel">Serve on a real loopback port (for a browser) instead of the in-memory test server.</param>
-    public LedgerApp(string? folder = null, bool kestrel = false)
+    public LedgerApp(string? folder = null, bool kestrel = false, int rateLimit = 100_000)
     {
+        RateLimit = rateLimit;
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         _kestrel = kestrel;
@@ -64,6 +68,8 @@ public sealed class LedgerApp : IAsyncDisposable
         b.UseSetting("ConnectionStrings:Ledger", ConnectionString);
         b.UseSetting("Ledger:BootstrapAdminKey", AdminKey);
         b.UseSetting("Ledger:Expiry:Enabled", "false");
+        b.UseSetting("Ledger:RateLimit:PermitsPerSecond", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        b.UseSetting("Ledger:RateLimit:Burst", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     });
 

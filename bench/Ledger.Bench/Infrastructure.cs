@@ -107,6 +107,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Ledger"] = db;
         start.Environment["Ledger__BootstrapAdminKey"] = AdminKey;
         start.Environment["Ledger__Expiry__Enabled"] = "false";
+        // The benchmark is one key at thousands of requests a second: lift the per-key limit.
+        start.Environment["Ledger__RateLimit__PermitsPerSecond"] = "1000000";
+        start.Environment["Ledger__RateLimit__Burst"] = "1000000";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
