@@ -13,6 +13,9 @@ using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 
 var builder = WebApplication.CreateBuilder(args);
+if (Backup.IsRequested(args))
+    return Backup.Run(args, builder.Configuration);
+
 builder.Services.AddLedger(builder.Configuration);
 
 var app = builder.Build();
@@ -34,6 +37,7 @@ app.MapCertificatesApi();
 
 DemoData.ScheduleIfAsked(app, args);
 app.Run();
+return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;
