@@ -122,6 +122,8 @@ public static class ActivitiesApi
             return Failure.NotFound("volunteer", (object?)entry.VolunteerId ?? entry.MemberCode);
 
         var span = new Span(entry.StartedAt ?? activity.StartsAt, entry.EndedAt ?? activity.EndsAt);
+        if (span.Start.Year is < 2000 or > 2100 || span.End.Year is < 2000 or > 2100)
+            return new Failure(400, "validation", "rule-out-of-range", "2000", "2100");
         if (!ServiceTime.IsWholeMinute(span.Start) || !ServiceTime.IsWholeMinute(span.End))
             return new Failure(400, "validation", "whole-minute");
         if (span.End <= span.Start || span.Minutes > RecordRules.MaxRecordMinutes)

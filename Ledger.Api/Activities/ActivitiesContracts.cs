@@ -50,7 +50,7 @@ public sealed class CreateActivityValidator : AbstractValidator<CreateActivityRe
         RuleFor(r => r.EndsAt)
             .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
             .Must((r, end) => end > r.StartsAt).WithMessage(_ => Text.Get("end-after-start"))
-            .Must((r, end) => end <= r.StartsAt.AddMinutes(RecordRules.MaxRecordMinutes)).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
+            .Must((r, end) => (end - r.StartsAt).TotalMinutes <= RecordRules.MaxRecordMinutes).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
     }
 }
 

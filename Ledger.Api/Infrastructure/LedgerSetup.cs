@@ -25,6 +25,8 @@ public static class LedgerSetup
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // {"amount": 1, "amount": -1000} must not mean whichever a parser happens to keep.
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         // Binding failures (malformed JSON, wrong types, missing body) throw, so ErrorHandler answers them as problems.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -59,6 +59,11 @@ public static class RecordKeeping
         if (version is null)
             return new Failure(422, "validation", "no-rules");
 
+        // The checks that need no other record first: they also keep absurd times away from the day arithmetic below.
+        var alone = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, []);
+        if (alone.Problem is { } early and not (RecordProblem.DailyCapExceeded or RecordProblem.OverlappingRecord))
+            return Refusal(early, alone.Minutes, version.Rules);
+
         // Everything that can share a local day with the new record: records are at most a day long, so starting
         // from a day before its first local midnight covers every overlap and every day it touches.
         var (windowStart, _) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.Start, community.Zone), community.Zone);

@@ -114,7 +114,7 @@ public sealed class SubmitRecordValidator : AbstractValidator<SubmitRecordReques
         RuleFor(r => r.EndedAt)
             .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
             .Must((r, end) => end > r.StartedAt).WithMessage(_ => Text.Get("end-after-start"))
-            .Must((r, end) => end <= r.StartedAt.AddMinutes(RecordRules.MaxRecordMinutes)).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
+            .Must((r, end) => (end - r.StartedAt).TotalMinutes <= RecordRules.MaxRecordMinutes).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
         RuleFor(r => r.Score).NotNull().ValidScore().When(r => r.Approve == true);
         RuleFor(r => r.Score).Null().When(r => r.Approve != true).WithMessage(_ => Text.Get("score-without-approve"));
     }
