@@ -9,9 +9,12 @@ namespace Ledger.Tests.Builders;
 /// </summary>
 public static class Invariants
 {
-    public static void Check(LedgerApp app)
+    public static void Check(LedgerApp app) => Check(app.ConnectionString);
+
+    public static void Check(string connectionString)
     {
-        using var db = app.OpenDatabase();
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        db.Open();
         var unbalanced = db.Query<(long Id, long Sum)>(
             "SELECT transaction_id, SUM(amount) FROM postings GROUP BY transaction_id HAVING SUM(amount) <> 0").ToList();
         var empty = db.Query<long>(

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>The built service in a process of its own, so a test can kill it (SIGKILL) or stop it (SIGTERM) like an operator.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly string _databasePath;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public ServiceProcess(string databasePath)
+    {
+        _databasePath = databasePath;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
+
+    public Uri Address { get; }
+
+    public int ExitCode => _process!.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public async Task Start()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", Address.ToString().TrimEnd('/')])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(_databasePath)!,
+        };
+        start.Environment["ConnectionStrings__Ledger"] = _databasePath;
+        start.Environment["Ledger__BootstrapAdminKey"] = LedgerApp.AdminKey;
+        start.Environment["Ledger__Expiry__Enabled"] = "false";
+        start.Environment["Ledger__RateLimit__PermitsPerSecond"] = "100000";
+        start.Environment["Ledger__RateLimit__Burst"] = "100000";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
+                    return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (_process.HasExited)
+                break;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("The service did not start:\n" + Output);
+    }
+
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a power cut to the process.</summary>
+    public async Task Kill()
+    {
+        _process!.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd or docker stop sends it; waits for the process to exit.</summary>
+    public async Task Terminate()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+}
