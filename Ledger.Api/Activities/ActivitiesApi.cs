@@ -68,13 +68,9 @@ public static class ActivitiesApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
+        var filters = new Filters().Page("id", page.Value).Where("community_id = @CommunityId", "CommunityId", scope.Value);
         var rows = connection.Query<ActivityRow>(
-            $"""
-            SELECT {ActivityRow.Columns} FROM activities
-            WHERE id < @BeforeId AND (@CommunityId IS NULL OR community_id = @CommunityId)
-            ORDER BY id DESC LIMIT @Take
-            """,
-            new { page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value });
+            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, a => a.Id));
     }
 

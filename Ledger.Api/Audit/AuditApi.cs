@@ -29,19 +29,6 @@ public static class AuditApi
         return app;
     }
 
-    private static readonly string EventsSql =
-        $"""
-        SELECT id, at, actor_key_id, action, subject, request_id, detail
-        FROM audit_events
-        WHERE id < @BeforeId
-          AND (@From IS NULL OR at >= @From)
-          AND (@To IS NULL OR at < @To)
-          AND (@AnyActor = 1 OR {Sql.NullSafeEquals("actor_key_id", "@Actor")})
-          AND (@Action IS NULL OR action = @Action)
-          AND (@Subject IS NULL OR subject = @Subject)
-        ORDER BY id DESC
-        """;
-
     public static async Task<IResult> Events(Database database, DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? subject,
         string? format, string? cursor, int? limit)
     {
@@ -56,25 +43,23 @@ public static class AuditApi
                 return Problems.From(Failure.Invalid("actor", "actor-format"));
             actorId = parsed;
         }
-        var filter = new
-        {
-            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId,
-            page.Value.Take,
-            From = from is { } f ? Sql.Time(f) : null,
-            To = to is { } t ? Sql.Time(t) : null,
-            AnyActor = actor is null ? 1 : 0,
-            Actor = actorId,
-            Action = action,
-            Subject = subject,
-        };
+        var csv = Csv.Wanted(format);
+        var filters = new Filters()
+            .Page("id", csv ? null : page.Value)
+            .Where("at >= @From", "From", Filters.Time(from))
+            .Where("at < @To", "To", Filters.Time(to))
+            .Where(actor == "system" ? "actor_key_id IS NULL" : "actor_key_id = @Actor", "Actor", actor is null ? null : (object?)actorId ?? "system")
+            .Where("action = @Action", "Action", action)
+            .Where("subject = @Subject", "Subject", subject);
+        var sql = $"SELECT id, at, actor_key_id, action, subject, request_id, detail FROM audit_events {filters.Sql} ORDER BY id DESC";
 
-        if (Csv.Wanted(format))
+        if (csv)
             return Csv.Stream("audit-events.csv", ["id", "at", "actor", "action", "subject", "requestId", "detail"],
-                () => database.Stream<EventRow>(EventsSql, filter),
+                () => database.Stream<EventRow>(sql, filters.Parameters),
                 e => [e.Id, e.At, Books.Actor(e.ActorKeyId), e.Action, e.Subject, e.RequestId, e.Detail]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<EventRow>(EventsSql + " LIMIT @Take", filter);
+        var rows = connection.Query<EventRow>(sql + " LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
 

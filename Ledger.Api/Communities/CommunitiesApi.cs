@@ -60,15 +60,9 @@ public static class CommunitiesApi
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
+        var filters = new Filters().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
         var rows = connection.Query<CommunityRow>(
-            """
-            SELECT id, name, street, district, time_zone, created_at
-            FROM communities
-            WHERE id < @BeforeId AND (@Only IS NULL OR id = @Only)
-            ORDER BY id DESC
-            LIMIT @Take
-            """,
-            new { page.Value.BeforeId, page.Value.Take, Only = caller.IsScoped ? caller.CommunityId ?? -1 : (long?)null });
+            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, c => c.Id));
     }
 

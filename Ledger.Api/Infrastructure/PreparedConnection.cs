@@ -32,6 +32,9 @@ public sealed class PreparedConnection : DbConnection
     /// <summary>True while a transaction opened with plain SQL (BEGIN) is still open.</summary>
     public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_inner.Handle) == 0;
 
+    /// <summary>Sees each SQL text the first time a connection prepares it; tests use it to check query plans.</summary>
+    internal static Action<string>? Preparing { get; set; }
+
     internal SqliteCommand Rent(string sql, out bool cached)
     {
         if (_commands.TryGetValue(sql, out var command))
@@ -40,6 +43,7 @@ public sealed class PreparedConnection : DbConnection
             cached = true;
             return command;
         }
+        Preparing?.Invoke(sql);
         command = _inner.CreateCommand();
         command.CommandText = sql;
         cached = _commands.Count < MaxCachedStatements;

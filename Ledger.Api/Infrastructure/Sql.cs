@@ -19,9 +19,6 @@ public static class Sql
     /// </summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    /// <summary>"column equals parameter, NULL equal to NULL": SQLite's IS (PostgreSQL says IS NOT DISTINCT FROM).</summary>
-    public static string NullSafeEquals(string column, string parameter) => $"{column} IS {parameter}";
-
     public static string Time(DateTimeOffset value) =>
         value.ToUniversalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
 

@@ -102,20 +102,22 @@ public static class PointsApi
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Problems.From(Failure.NotFound("volunteer", id));
 
+        var filters = new Filters()
+            .Where("a.volunteer_id = @Id", "Id", id)
+            .Page("p.id", page.Value)
+            .Where("t.kind = @Kind", "Kind", kind)
+            .Where("t.at >= @From", "From", Filters.Time(from))
+            .Where("t.at < @To", "To", Filters.Time(to));
         var rows = connection.Query<LedgerRow>(
-            """
+            $"""
             SELECT p.id AS posting_id, t.id AS transaction_id, t.at, t.kind, p.amount, p.balance_after, t.reference, t.memo
             FROM accounts a
             JOIN postings p ON p.account_id = a.id
             JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE a.volunteer_id = @Id AND p.id < @BeforeId
-              AND (@Kind IS NULL OR t.kind = @Kind)
-              AND (@From IS NULL OR t.at >= @From)
-              AND (@To IS NULL OR t.at < @To)
+            {filters.Sql}
             ORDER BY p.id DESC
             LIMIT @Take
-            """,
-            new { Id = id, page.Value.BeforeId, page.Value.Take, Kind = kind, From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null });
+            """, filters.Parameters);
         var items = Paging.ToPage(rows, page.Value, r => r.PostingId);
         return TypedResults.Ok(new Page<VolunteerLedgerItem>(
             items.Items.Select(r => new VolunteerLedgerItem(r.TransactionId, r.At, r.Kind, r.Amount, r.BalanceAfter, r.Reference, r.Memo)).ToList(),
@@ -169,15 +171,6 @@ public static class PointsApi
         return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
     }
 
-    private const string TransactionFilter =
-        """
-        WHERE t.id < @BeforeId
-          AND (@CommunityId IS NULL OR t.community_id = @CommunityId)
-          AND (@Kind IS NULL OR t.kind = @Kind)
-          AND (@From IS NULL OR t.at >= @From)
-          AND (@To IS NULL OR t.at < @To)
-        """;
-
     public static async Task<IResult> Transactions(
         Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
         string? cursor, int? limit)
@@ -191,12 +184,14 @@ public static class PointsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
-        var filter = new
-        {
-            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, Kind = kind,
-            From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
-        };
-        if (Csv.Wanted(format))
+        var csv = Csv.Wanted(format);
+        var filters = new Filters()
+            .Page("t.id", csv ? null : page.Value)
+            .Where("t.community_id = @CommunityId", "CommunityId", scope.Value)
+            .Where("t.kind = @Kind", "Kind", kind)
+            .Where("t.at >= @From", "From", Filters.Time(from))
+            .Where("t.at < @To", "To", Filters.Time(to));
+        if (csv)
             return Csv.Stream("ledger-transactions.csv",
                 ["transactionId", "at", "kind", "communityId", "reference", "memo", "actor", "reversesId", "account", "amount", "balanceAfter"],
                 () => database.Stream<TransactionPostingRow>(
@@ -206,9 +201,9 @@ public static class PointsApi
                     FROM ledger_transactions t
                     JOIN postings p ON p.transaction_id = t.id
                     JOIN accounts a ON a.id = p.account_id
-                    {TransactionFilter}
+                    {filters.Sql}
                     ORDER BY t.id DESC, p.id
-                    """, filter),
+                    """, filters.Parameters),
                 r => [r.Id, r.At, r.Kind, r.CommunityId, r.Reference, r.Memo, Books.Actor(r.ActorKeyId), r.ReversesId,
                     new AccountRef(r.AccountCommunityId, Enum.Parse<AccountKind>(r.AccountKind, ignoreCase: true), r.VolunteerId).ToString(),
                     r.Amount, r.BalanceAfter]);
@@ -220,10 +215,10 @@ public static class PointsApi
                 $"""
                 SELECT t.id, t.at, t.kind, t.community_id, t.reference, t.memo, t.actor_key_id, t.reverses_id
                 FROM ledger_transactions t
-                {TransactionFilter}
+                {filters.Sql}
                 ORDER BY t.id DESC
                 LIMIT @Take
-                """, filter).ToList();
+                """, filters.Parameters).ToList();
             // All postings of the page in one query, not one per transaction.
             var postings = connection.Query<PostingRow>(
                     """

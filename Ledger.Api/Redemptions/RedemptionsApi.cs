@@ -118,17 +118,6 @@ public static class RedemptionsApi
         JOIN rewards w ON w.id = r.reward_id
         """;
 
-    private const string ListSql = Select +
-        """
-
-        WHERE r.id < @BeforeId
-          AND (@CommunityId IS NULL OR r.community_id = @CommunityId)
-          AND (@VolunteerId IS NULL OR r.volunteer_id = @VolunteerId)
-          AND (@From IS NULL OR r.created_at >= @From)
-          AND (@To IS NULL OR r.created_at < @To)
-        ORDER BY r.id DESC
-        """;
-
     public static async Task<IResult> List(
         Caller caller, Database database, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
@@ -139,24 +128,27 @@ public static class RedemptionsApi
         var scope = Scope.Community(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
-        var filter = new
-        {
-            page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId,
-            From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
-        };
+        var csv = Csv.Wanted(format);
+        var filters = new Filters()
+            .Page("r.id", csv ? null : page.Value)
+            .Where("r.community_id = @CommunityId", "CommunityId", scope.Value)
+            .Where("r.volunteer_id = @VolunteerId", "VolunteerId", volunteerId)
+            .Where("r.created_at >= @From", "From", Filters.Time(from))
+            .Where("r.created_at < @To", "To", Filters.Time(to));
+        var sql = $"{Select} {filters.Sql} ORDER BY r.id DESC";
 
-        if (Csv.Wanted(format))
+        if (csv)
         {
             return Csv.Stream("redemptions.csv",
                 ["id", "receiptNo", "communityId", "volunteerId", "volunteerName", "rewardId", "rewardName", "quantity", "pointsSpent", "status",
                     "transactionId", "cancellationTransactionId", "cancelReason", "createdAt", "cancelledAt"],
-                () => database.Stream<RedemptionRow>(ListSql, filter with { BeforeId = long.MaxValue }),
+                () => database.Stream<RedemptionRow>(sql, filters.Parameters),
                 r => [r.Id, r.ReceiptNo, r.CommunityId, r.VolunteerId, r.VolunteerName, r.RewardId, r.RewardName, r.Quantity, r.PointsSpent, r.Status,
                     r.TransactionId, r.CancellationTransactionId, r.CancelReason, r.CreatedAt, r.CancelledAt]);
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RedemptionRow>(ListSql + " LIMIT @Take", filter);
+        var rows = connection.Query<RedemptionRow>(sql + " LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 

@@ -96,15 +96,10 @@ public static class RewardsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RewardRow>(
-            $"""
-            SELECT {RewardRow.Columns} FROM rewards
-            WHERE id < @BeforeId
-              AND (@CommunityId IS NULL OR community_id = @CommunityId)
-              AND (@Active IS NULL OR active = @Active)
-            ORDER BY id DESC LIMIT @Take
-            """,
-            new { page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, Active = active });
+        var filters = new Filters().Page("id", page.Value)
+            .Where("community_id = @CommunityId", "CommunityId", scope.Value)
+            .Where("active = @Active", "Active", active);
+        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

@@ -108,19 +108,6 @@ public static class ServiceRecordsApi
             : TypedResults.Ok(row.ToResponse());
     }
 
-    private static readonly string ListSql =
-        $"""
-        SELECT {ServiceRecordRow.Columns}
-        FROM service_records
-        WHERE id < @BeforeId
-          AND (@CommunityId IS NULL OR community_id = @CommunityId)
-          AND (@VolunteerId IS NULL OR volunteer_id = @VolunteerId)
-          AND (@Status IS NULL OR status = @Status)
-          AND (@From IS NULL OR started_at >= @From)
-          AND (@To IS NULL OR started_at < @To)
-        ORDER BY id DESC
-        """;
-
     public static async Task<IResult> List(
         Caller caller, Database database, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
@@ -134,21 +121,25 @@ public static class ServiceRecordsApi
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
-        var filter = new
-        {
-            BeforeId = Csv.Wanted(format) ? long.MaxValue : page.Value.BeforeId, page.Value.Take, CommunityId = scope.Value, VolunteerId = volunteerId,
-            Status = status, From = from is { } f ? Sql.Time(f) : null, To = to is { } t ? Sql.Time(t) : null,
-        };
-        if (Csv.Wanted(format))
+        var csv = Csv.Wanted(format);
+        var filters = new Filters()
+            .Page("id", csv ? null : page.Value)
+            .Where("community_id = @CommunityId", "CommunityId", scope.Value)
+            .Where("volunteer_id = @VolunteerId", "VolunteerId", volunteerId)
+            .Where("status = @Status", "Status", status)
+            .Where("started_at >= @From", "From", Filters.Time(from))
+            .Where("started_at < @To", "To", Filters.Time(to));
+        var sql = $"SELECT {ServiceRecordRow.Columns} FROM service_records {filters.Sql} ORDER BY id DESC";
+        if (csv)
             return Csv.Stream("service-records.csv",
                 ["id", "communityId", "volunteerId", "activityId", "category", "startedAt", "endedAt", "minutes", "status", "score", "points",
                     "ruleVersion", "transactionId", "reversalTransactionId", "reason", "description", "createdAt", "decidedAt", "reversedAt"],
-                () => database.Stream<ServiceRecordRow>(ListSql, filter),
+                () => database.Stream<ServiceRecordRow>(sql, filters.Parameters),
                 r => [r.Id, r.CommunityId, r.VolunteerId, r.ActivityId, r.Category, r.StartedAt, r.EndedAt, r.Minutes, r.Status, r.Score, r.Points,
                     r.RuleVersion, r.AccrualTransactionId, r.ReversalTransactionId, r.Reason, r.Description, r.CreatedAt, r.DecidedAt, r.ReversedAt]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ServiceRecordRow>(ListSql + " LIMIT @Take", filter);
+        var rows = connection.Query<ServiceRecordRow>(sql + " LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

@@ -128,17 +128,12 @@ public static class VolunteersApi
         }
 
         await using var connection = await database.OpenReadAsync();
+        var filters = new Filters().Page("id", page.Value)
+            .Where("community_id = @CommunityId", "CommunityId", communityId)
+            .Where("(member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
+        filters.Param("Code", code).Param("PhoneLike", phoneLike);
         var rows = connection.Query<VolunteerRow>(
-            $"""
-            SELECT {VolunteerRow.Columns}
-            FROM volunteers
-            WHERE id < @BeforeId
-              AND (@CommunityId IS NULL OR community_id = @CommunityId)
-              AND (@Term IS NULL OR member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\')
-            ORDER BY id DESC
-            LIMIT @Take
-            """,
-            new { page.Value.BeforeId, page.Value.Take, CommunityId = communityId, Term = string.IsNullOrEmpty(term) ? null : term, Code = code, PhoneLike = phoneLike, NameLike = nameLike });
+            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
     }
 

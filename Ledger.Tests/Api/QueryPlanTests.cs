@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Dapper;
+using Ledger.Api.Infrastructure;
+using Ledger.Tests.Builders;
+
+namespace Ledger.Tests.Api;
+
+/// <summary>
+/// Every list query the API runs, with each of its filters, is checked with EXPLAIN QUERY PLAN: no big table may be
+/// scanned, and a filtered page may not walk the table by id hoping to meet its rows.
+/// </summary>
+[TestFixture, NonParallelizable]
+public sealed partial class QueryPlanTests
+{
+    /// <summary>
+    /// Plans known to walk a table by id, left for the performance work (see the README's benchmark section): a time
+    /// range alone (SQLite prefers the id order of the page to the time index), and a name/phone search across all
+    /// communities (a contains-search cannot use an index anyway). Anything else that scans fails this test.
+    /// </summary>
+    private static readonly (string Table, string Filter)[] KnownWalks =
+    [
+        ("audit_events", "WHERE id < @BeforeId AND at >= @From ORDER BY"),
+        ("service_records", "WHERE id < @BeforeId AND started_at >= @From ORDER BY"),
+        ("ledger_transactions", "WHERE t.id < @BeforeId AND t.at >= @From ORDER BY"),
+        ("redemptions", "WHERE r.id < @BeforeId AND r.created_at >= @From ORDER BY"),
+        ("volunteers", "WHERE id < @BeforeId AND (member_code = @Code"),
+    ];
+
+    private static readonly string[] BigTables =
+        ["postings", "ledger_transactions", "service_records", "audit_events", "volunteers", "redemptions", "lot_movements", "point_lots", "accounts", "rewards", "activities"];
+
+    [Test]
+    public async Task EveryListQuery_UsesAnIndexForItsFilters()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var staff = (await Seed.Key(app, "staff", community)).Key;
+        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
+        await Records.Submit(app, staff, v, 60, approveScore: 5);
+        var reward = (await (await app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name = "x", pointsCost = 1, stock = 9 }))
+            .Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        await app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+
+        var seen = new ConcurrentBag<string>();
+        PreparedConnection.Preparing = seen.Add;
+        try
+        {
+            var admin = app.Admin();
+            var from = "from=2020-01-01T00:00:00Z";
+            foreach (var url in new[]
+                     {
+                         "/api/v1/communities", "/api/v1/api-keys",
+                         $"/api/v1/volunteers?communityId={community}", $"/api/v1/volunteers?communityId={community}&q=孙", $"/api/v1/volunteers?q=1391",
+                         $"/api/v1/service-records?communityId={community}", $"/api/v1/service-records?volunteerId={v}", $"/api/v1/service-records?communityId={community}&status=approved",
+                         $"/api/v1/service-records?{from}", $"/api/v1/activities?communityId={community}", $"/api/v1/rewards?communityId={community}&active=true",
+                         $"/api/v1/redemptions?communityId={community}", $"/api/v1/redemptions?volunteerId={v}", $"/api/v1/redemptions?{from}",
+                         $"/api/v1/ledger/transactions?communityId={community}", $"/api/v1/ledger/transactions?communityId={community}&kind=accrual",
+                         $"/api/v1/ledger/transactions?{from}", $"/api/v1/volunteers/{v}/ledger", $"/api/v1/volunteers/{v}/ledger?kind=accrual&{from}",
+                         $"/api/v1/volunteers/{v}/summary", "/api/v1/audit/events", "/api/v1/audit/events?actor=system", "/api/v1/audit/events?actor=api-key:1",
+                         "/api/v1/audit/events?action=redemption.completed", $"/api/v1/audit/events?subject=volunteer:{v}", $"/api/v1/audit/events?{from}",
+                     })
+            {
+                var response = await admin.GetAsync(url);
+                Assert.That(response.IsSuccessStatusCode, Is.True, url);
+            }
+        }
+        finally
+        {
+            PreparedConnection.Preparing = null;
+        }
+
+        var lists = seen.Distinct().Where(sql => sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && sql.Contains("LIMIT", StringComparison.Ordinal)).ToList();
+        Assert.That(lists, Has.Count.GreaterThanOrEqualTo(20), "the list queries were not seen");
+        using var db = app.OpenDatabase();
+        var problems = new List<string>();
+        foreach (var sql in lists)
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var name in Parameter().Matches(sql).Select(m => m.Value).Distinct())
+                command.Parameters.AddWithValue(name, DBNull.Value);
+            using var reader = command.ExecuteReader();
+            var filtered = Filter().IsMatch(sql);
+            while (reader.Read())
+            {
+                var step = reader.GetString(3);
+                var table = BigTables.FirstOrDefault(t => Regex.IsMatch(step, $@"^(SCAN|SEARCH) {t}\b"));
+                if (table is null)
+                    continue;
+                var fullScan = step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal);
+                var walksById = filtered && step.Contains("INTEGER PRIMARY KEY (rowid<?)", StringComparison.Ordinal);
+                var known = KnownWalks.Any(k => k.Table == table && Regex.Replace(sql, @"\s+", " ").Contains(k.Filter, StringComparison.Ordinal));
+                if ((fullScan || walksById) && !known)
+                    problems.Add($"{step}\n    in: {Regex.Replace(sql, @"\s+", " ")}");
+            }
+        }
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
+
+    /// <summary>A filter other than the keyset's own "id &lt; @BeforeId".</summary>
+    [GeneratedRegex(@"(?<!\bid )(?<!\.id )(=|>=|<|LIKE) @(?!BeforeId|Take)\w+")]
+    private static partial Regex Filter();
+}
