@@ -116,6 +116,12 @@ public static class ChainAndExport
         }
     }
 
+    /// <summary>The hash of a two-posting transaction (volunteer +amount, issuance −amount), per the documented canonical bytes.</summary>
+    public static string TransactionHash(string? previous, long id, long community, string at, long volunteer, long amount) =>
+        Hash(previous, ["ledger-transaction", id.ToString(CultureInfo.InvariantCulture), community.ToString(CultureInfo.InvariantCulture), "adjustment", at, "scale",
+            null, null, null, null, $"volunteer:{volunteer}", amount.ToString(CultureInfo.InvariantCulture), $"community:{community}:issuance",
+            (-amount).ToString(CultureInfo.InvariantCulture)]);
+
     private static void AddTransactions(SqliteConnection c, long community)
     {
         var (id, hash) = c.QuerySingle<(long, string?)>("SELECT COALESCE(MAX(id), 0), (SELECT hash FROM ledger_transactions ORDER BY id DESC LIMIT 1) FROM ledger_transactions");

@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Ledger.Bench;
 
-public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, string? Only)
+public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, string? Only, bool Scale)
 {
     public bool Wants(string scenario) => Only is null || Only.Split(',').Contains(scenario);
 
@@ -17,7 +17,8 @@ public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, str
             int.Parse(Value("--clients") ?? "64", CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture)),
             int.Parse(Value("--volunteers") ?? "2000", CultureInfo.InvariantCulture),
-            Value("--only"));
+            Value("--only"),
+            args.Contains("--scale"));
     }
 }
 

@@ -7,7 +7,7 @@ using Ledger.Bench;
 // The benchmark: the real service (Release, its own process, a real SQLite file with the production settings) under
 // C concurrent HTTP clients, next to the ceilings it is compared with, measured on the same disk in the same run.
 //   dotnet run -c Release --project bench/Ledger.Bench -- [--duration 10] [--clients 64] [--volunteers 2000] [--only a,b]
-// Scenarios for --only: record-and-approve, redemption, summary, ledger, ceilings, verify.
+// Scenarios for --only: record-and-approve, redemption, summary, ledger, ceilings, verify. --scale adds the 10M-posting database.
 // A second mode serves the empty endpoint for ceiling (c): --serve-empty PORT.
 
 if (args.Length == 2 && args[0] == "--serve-empty")
@@ -53,6 +53,18 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
 
     if (options.Wants("verify"))
         report.Notes.Add(await ChainAndExport.Verify(service, work));
+}
+
+if (options.Scale)
+{
+    var (scaleSeed, note) = await Scale.Build(repo, work);
+    report.Notes.Add(note);
+    await using var big = await ServiceProcess.Start(repo, work, "scale.db");
+    var load = new LoadRunner(options.Clients, options.Duration);
+    await load.Warm(big.BaseAddress, Scenarios.Summary(scaleSeed), TimeSpan.FromSeconds(3));
+    await load.Warm(big.BaseAddress, Scenarios.LedgerPage(scaleSeed), TimeSpan.FromSeconds(3));
+    report.Add("volunteer summary, 10M postings", await load.Run(big.BaseAddress, Scenarios.Summary(scaleSeed)), "c");
+    report.Add("volunteer ledger page, 10M postings", await load.Run(big.BaseAddress, Scenarios.LedgerPage(scaleSeed)), "c");
 }
 
 Console.WriteLine();
