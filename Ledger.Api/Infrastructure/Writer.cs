@@ -39,18 +39,56 @@ public sealed class WriteContext
     /// </summary>
     public void Audit(string action, string subject, object detail)
     {
-        // Inside the single writer the last row is the chain's head: nothing else can insert in between.
-        var last = Connection.QuerySingleOrDefault<(long Id, string Hash)?>("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1");
-        var id = (last?.Id ?? 0) + 1;
+        var last = AuditHead();
+        var id = last.Id + 1;
         var at = NowText;
         var json = JsonSerializer.Serialize(detail, _json);
-        var hash = Chain.Hash(Chain.Previous(last?.Hash), Chain.AuditEvent(id, at, Caller.KeyId, action, subject, Caller.RequestId, json));
+        var hash = Chain.Hash(Chain.Previous(last.Hash), Chain.AuditEvent(id, at, Caller.KeyId, action, subject, Caller.RequestId, json));
         Connection.Execute(
             """
             INSERT INTO audit_events (id, at, actor_key_id, action, subject, request_id, detail, hash)
             VALUES (@Id, @At, @Actor, @Action, @Subject, @RequestId, @Detail, @Hash)
             """,
             new { Id = id, At = at, Actor = Caller.KeyId, Action = action, Subject = subject, Caller.RequestId, Detail = json, Hash = hash });
+        _auditHead = (id, hash);
+    }
+
+    // The heads of the two hash chains and the ids of accounts, kept between units so each is read once, not per row.
+    // They follow the savepoints: a unit (or part) that rolls back restores them, a failed batch forgets them.
+    private (long Id, string? Hash)? _auditHead;
+    private (long Id, string? Hash)? _ledgerHead;
+    private readonly Dictionary<Core.Ledger.AccountRef, long> _accounts = new();
+    private readonly List<Core.Ledger.AccountRef> _accountsAdded = new();
+
+    private (long Id, string? Hash) AuditHead() => _auditHead ??= Connection.QuerySingleOrDefault<(long, string?)?>(
+        "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1") ?? (0, null);
+
+    /// <summary>The last ledger transaction's id and hash: the one the next transaction chains from.</summary>
+    public (long Id, string? Hash) LedgerHead() => _ledgerHead ??= Connection.QuerySingleOrDefault<(long, string?)?>(
+        "SELECT id, hash FROM ledger_transactions ORDER BY id DESC LIMIT 1") ?? (0, null);
+
+    public void LedgerAppended(long id, string hash) => _ledgerHead = (id, hash);
+
+    public bool TryAccount(Core.Ledger.AccountRef account, out long id) => _accounts.TryGetValue(account, out id);
+
+    public void RememberAccount(Core.Ledger.AccountRef account, long id)
+    {
+        if (_accounts.TryAdd(account, id))
+            _accountsAdded.Add(account);
+    }
+
+    internal readonly record struct Mark(int AfterCommit, int Accounts, (long, string?)? AuditHead, (long, string?)? LedgerHead);
+
+    internal Mark Snapshot() => new(_afterCommit.Count, _accountsAdded.Count, _auditHead, _ledgerHead);
+
+    internal void Restore(Mark mark)
+    {
+        _afterCommit.RemoveRange(mark.AfterCommit, _afterCommit.Count - mark.AfterCommit);
+        for (var i = mark.Accounts; i < _accountsAdded.Count; i++)
+            _accounts.Remove(_accountsAdded[i]);
+        _accountsAdded.RemoveRange(mark.Accounts, _accountsAdded.Count - mark.Accounts);
+        _auditHead = mark.AuditHead;
+        _ledgerHead = mark.LedgerHead;
     }
 
     /// <summary>
@@ -61,9 +99,13 @@ public sealed class WriteContext
     public Outcome<T> Isolated<T>(Func<Outcome<T>> part)
     {
         Connection.Execute("SAVEPOINT part");
+        var mark = Snapshot();
         var outcome = part();
         if (!outcome.IsSuccess)
+        {
             Connection.Execute("ROLLBACK TO part");
+            Restore(mark);
+        }
         Connection.Execute("RELEASE part");
         return outcome;
     }
@@ -71,23 +113,32 @@ public sealed class WriteContext
     internal string Serialize<T>(T value) => JsonSerializer.Serialize(value, _json);
 
     private readonly List<Action> _afterCommit = new();
-    private int _unitMark;
+    private Mark _unitMark;
 
     /// <summary>Runs once the unit's batch is durable (caches to drop, for instance); not at all if the unit rolls back.</summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
-    internal void BeginUnit() => _unitMark = _afterCommit.Count;
+    internal void BeginUnit() => _unitMark = Snapshot();
 
-    internal void RollBackUnit() => _afterCommit.RemoveRange(_unitMark, _afterCommit.Count - _unitMark);
+    internal void RollBackUnit() => Restore(_unitMark);
 
     internal void CommitBatch()
     {
         foreach (var action in _afterCommit)
             action();
         _afterCommit.Clear();
+        _accountsAdded.Clear();
     }
 
-    internal void AbandonBatch() => _afterCommit.Clear();
+    /// <summary>The whole batch is gone: forget everything learnt in it, and read the heads afresh next time.</summary>
+    internal void AbandonBatch()
+    {
+        _afterCommit.Clear();
+        _accounts.Clear();
+        _accountsAdded.Clear();
+        _auditHead = null;
+        _ledgerHead = null;
+    }
 }
 
 public sealed record WriterStats(long Batches, long Units, int LargestBatch);

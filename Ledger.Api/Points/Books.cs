@@ -21,10 +21,10 @@ public static class Books
     public static Posted Post(WriteContext w, Entry entry, string? reference, string? memo, long? reversesId = null)
     {
         // The transaction and its postings are hashed onto the chain as they are written (see Chain).
-        var last = w.Connection.QuerySingleOrDefault<(long Id, string Hash)?>("SELECT id, hash FROM ledger_transactions ORDER BY id DESC LIMIT 1");
-        var transactionId = (last?.Id ?? 0) + 1;
+        var last = w.LedgerHead();
+        var transactionId = last.Id + 1;
         var kind = KindName(entry.Kind);
-        var hash = Chain.Hash(Chain.Previous(last?.Hash), Chain.Transaction(transactionId, entry.CommunityId, kind, w.NowText, reference, memo,
+        var hash = Chain.Hash(Chain.Previous(last.Hash), Chain.Transaction(transactionId, entry.CommunityId, kind, w.NowText, reference, memo,
             w.Caller.KeyId, w.Caller.RequestId, reversesId, entry.Postings.Select(p => (p.Account.ToString(), p.Amount))));
         w.Connection.Execute(
             """
@@ -44,6 +44,7 @@ public static class Books
                 ReversesId = reversesId,
                 Hash = hash,
             });
+        w.LedgerAppended(transactionId, hash);
 
         var balances = new Dictionary<AccountRef, long>();
         var volunteerMoves = new List<LotKeeping.VolunteerMove>();
@@ -66,6 +67,15 @@ public static class Books
 
     /// <summary>The account's id, opened on first use (inside the writer, so two units never both open it).</summary>
     public static long AccountId(WriteContext w, AccountRef account)
+    {
+        if (w.TryAccount(account, out var known))
+            return known;
+        var id = LookUpOrOpen(w, account);
+        w.RememberAccount(account, id);
+        return id;
+    }
+
+    private static long LookUpOrOpen(WriteContext w, AccountRef account)
     {
         var kind = account.Kind.ToString().ToLowerInvariant();
         var id = account.VolunteerId is { } volunteerId

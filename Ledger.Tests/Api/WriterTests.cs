@@ -91,6 +91,9 @@ public sealed class WriterTests
         using var db = _app.OpenDatabase();
         var subjects = db.Query<string>("SELECT subject FROM audit_events WHERE action = 'test.isolation' ORDER BY subject").ToList();
         Assert.That(subjects, Is.EqualTo(new[] { "test:ok1", "test:ok2" }));
+        // The chain head the writer keeps in memory followed the rollbacks: what was kept still chains without a gap.
+        var verify = await (await _app.Admin().GetAsync("/api/v1/audit/verify")).Read<System.Text.Json.JsonElement>();
+        Assert.That(verify.GetProperty("ok").GetBoolean(), Is.True, verify.ToString());
     }
 
     [Test]

@@ -35,7 +35,7 @@ public static class Scale
         var rules = c.ExecuteScalar<string>("SELECT rules FROM rule_versions LIMIT 1")
                     ?? """{"pointsPerHour":10,"categoryMultipliers":{"epidemic":2.0,"anti-fraud":1.5},"minMinutes":30,"dailyCapMinutes":480,"maxBackdateDays":90,"starThresholdsHours":[100,300,600,1000,1500],"expiry":"never","grading":{"excellent":{"minHours":100,"minAverageScore":4.5,"minActiveMonths":10},"good":{"minHours":50,"minAverageScore":4.0,"minActiveMonths":6},"qualified":{"minHours":20,"minAverageScore":0,"minActiveMonths":0}}}""";
 
-        c.Execute("BEGIN");
+        c.Execute("BEGIN TRANSACTION");
         for (var i = 1; i <= Communities; i++)
         {
             c.Execute("INSERT INTO communities (id, name, street, district, time_zone, created_at) VALUES (@I, @N, '桃浦镇', '普陀区', 'Asia/Shanghai', @At)",
@@ -81,7 +81,7 @@ public static class Scale
             var pA = posting.Parameters.Add("$a", SqliteType.Integer);
             var pAmount = posting.Parameters.Add("$amount", SqliteType.Integer);
             var pAfter = posting.Parameters.Add("$after", SqliteType.Integer);
-            c.Execute("BEGIN");
+            c.Execute("BEGIN TRANSACTION");
             for (var t = 1; t <= Transactions; t++)
             {
                 var v = (t - 1) % Volunteers + 1;
@@ -97,13 +97,13 @@ public static class Scale
                 posting.ExecuteNonQuery();
                 if (t % 500_000 == 0)
                 {
-                    c.Execute("COMMIT; BEGIN");
+                    c.Execute("COMMIT; BEGIN TRANSACTION");
                     Console.WriteLine($"  {t * 2L:N0} postings after {clock.Elapsed.TotalSeconds:0} s");
                 }
             }
             c.Execute("COMMIT");
         }
-        c.Execute("BEGIN");
+        c.Execute("BEGIN TRANSACTION");
         c.Execute("UPDATE accounts SET balance = CASE WHEN kind = 'volunteer' THEN (SELECT COUNT(*) FROM postings p WHERE p.account_id = accounts.id) * 10 ELSE balance END WHERE kind = 'volunteer'");
         foreach (var community in Enumerable.Range(1, Communities))
             c.Execute("UPDATE accounts SET balance = @B WHERE id = @Id", new { B = issuance[community], Id = Volunteers + community });
