@@ -113,7 +113,8 @@ public static class Scale
         var note = string.Create(CultureInfo.InvariantCulture,
             $"scale database: {Communities:N0} communities, {Volunteers:N0} volunteers, {Transactions * 2L:N0} postings, {size:0} MB, written in {clock.Elapsed.TotalSeconds:0} s");
         Console.WriteLine("  " + note);
-        var ids = Enumerable.Range(0, 2000).Select(i => (long)(i * Communities + 1)).ToArray();
+        // The staff key is community 1's; its volunteers are 1, 1001, 2001, … (volunteer v belongs to community (v − 1) mod 1000 + 1).
+        var ids = Enumerable.Range(0, Volunteers / Communities).Select(i => (long)(i * Communities + 1)).ToArray();
         return (new Seed(1, ScaleStaffKey, ids, 0, DateTimeOffset.UtcNow), note);
     }
 
