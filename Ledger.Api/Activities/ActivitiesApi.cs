@@ -1,4 +1,5 @@
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
@@ -35,7 +36,7 @@ public static class ActivitiesApi
             return Problems.From(Failure.Forbidden());
         var outcome = await writer.Run<ActivityResponse>(caller, StatusCodes.Status201Created, w =>
         {
-            if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = request.CommunityId }) == 0)
+            if (!CommunityQueries.Exists(w.Connection, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
             var row = w.Connection.QuerySingle<ActivityRow>(
                 $"""
@@ -56,7 +57,7 @@ public static class ActivitiesApi
             w.Audit("activity.created", $"activity:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<Page<ActivityResponse>>, ProblemHttpResult>> List(Caller caller, Database database, long? communityId, string? cursor, int? limit)
@@ -101,7 +102,7 @@ public static class ActivitiesApi
             w.Audit("activity.attendance", $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
             return new AttendanceResponse(recorded, rejected);
         });
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     private static Outcome<ServiceRecordRow> RecordEntry(WriteContext w, CommunityContext community, ActivityRow activity, AttendanceEntry entry)

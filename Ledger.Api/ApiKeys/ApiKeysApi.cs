@@ -1,4 +1,5 @@
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,7 +30,7 @@ public static class ApiKeysApi
         var outcome = await writer.Run<CreatedApiKeyResponse>(caller, StatusCodes.Status201Created, w =>
         {
             if (request.CommunityId is { } communityId
-                && w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = communityId }) == 0)
+                && !CommunityQueries.Exists(w.Connection, communityId))
                 return Failure.Invalid("communityId", "community-not-found", communityId);
 
             var row = w.Connection.QuerySingle<ApiKeyRow>(
@@ -50,7 +51,7 @@ public static class ApiKeysApi
             w.Audit("api-key.created", $"api-key:{row.Id}", row.ToResponse());
             return new CreatedApiKeyResponse(row.Id, row.Name, row.Role, row.CommunityId, key, row.CreatedAt);
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<Page<ApiKeyResponse>>, ProblemHttpResult>> List(Database database, string? cursor, int? limit)

@@ -50,7 +50,7 @@ public static class CommunitiesApi
             w.Audit("community.created", $"community:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<Page<CommunityResponse>>, ProblemHttpResult>> List(
@@ -78,4 +78,10 @@ public static class CommunitiesApi
     public static Task<CommunityRow?> Find(System.Data.IDbConnection connection, long id) =>
         connection.QuerySingleOrDefaultAsync<CommunityRow>(
             "SELECT id, name, street, district, time_zone, created_at FROM communities WHERE id = @Id", new { Id = id });
+}
+
+public static class CommunityQueries
+{
+    public static bool Exists(System.Data.IDbConnection connection, long id) =>
+        connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = id }) > 0;
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Ledger.Api.Infrastructure;
 
 /// <summary>
@@ -53,4 +55,14 @@ public readonly struct Outcome<T>
 public sealed record Noun(string Key)
 {
     public override string ToString() => Text.Noun(Key);
+}
+
+/// <summary>The one way an outcome becomes an answer: its value with the endpoint's status, or its problem.</summary>
+public static class OutcomeResults
+{
+    public static Results<Created<T>, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome) =>
+        outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
 }

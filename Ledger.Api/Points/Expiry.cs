@@ -41,7 +41,7 @@ public static class Expiry
         if (request.AsOf > clock.GetUtcNow() + ServiceTime.ClockSkew)
             return Problems.From(Failure.Invalid("asOf", "as-of-future"));
         var outcome = await writer.Run(caller, StatusCodes.Status200OK, w => Run(w, id, request.AsOf));
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     public static Outcome<ExpirePointsResponse> Run(WriteContext w, long communityId, DateTimeOffset asOf)

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
@@ -140,7 +141,7 @@ public static class PointsApi
             w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Transfer(long id, TransferRequest request, Caller caller, Writer writer)
@@ -168,7 +169,7 @@ public static class PointsApi
             w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<IResult> Transactions(
@@ -248,7 +249,7 @@ public static class PointsApi
             return Problems.From(Failure.Invalid("communityId", "community-required"));
 
         await using var connection = await database.OpenReadAsync();
-        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = community }) == 0)
+        if (!CommunityQueries.Exists(connection, community))
             return Problems.From(Failure.NotFound("community", community));
         // Now: the kept balances. As of a time: the postings up to it, summed — the two agree by construction.
         var rows = asOf is null

@@ -81,7 +81,7 @@ public static class RedemptionsApi
             w.Audit("redemption.completed", $"redemption:{id}", response);
             return response;
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<CancellationResponse>, ProblemHttpResult>> Cancel(long id, CancelRequest request, Caller caller, Writer writer)
@@ -106,7 +106,7 @@ public static class RedemptionsApi
             w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
             return new CancellationResponse(id, row.ReceiptNo, "cancelled", posted.TransactionId, balanceAfter);
         });
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     private const string Select =

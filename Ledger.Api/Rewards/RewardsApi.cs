@@ -1,4 +1,5 @@
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +32,7 @@ public static class RewardsApi
             return Problems.From(Failure.Forbidden());
         var outcome = await writer.Run<RewardResponse>(caller, StatusCodes.Status201Created, w =>
         {
-            if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = request.CommunityId }) == 0)
+            if (!CommunityQueries.Exists(w.Connection, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
             var row = w.Connection.QuerySingle<RewardRow>(
                 $"""
@@ -51,7 +52,7 @@ public static class RewardsApi
             w.Audit("reward.created", $"reward:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<RewardResponse>, ProblemHttpResult>> Patch(long id, PatchRewardRequest request, Caller caller, Writer writer)
@@ -83,7 +84,7 @@ public static class RewardsApi
             });
             return after.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     public static async Task<Results<Ok<Page<RewardResponse>>, ProblemHttpResult>> List(

@@ -50,7 +50,7 @@ public static class RulesApi
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<RulesOverview>, ProblemHttpResult>> Get(

@@ -63,7 +63,7 @@ public static class ServiceRecordsApi
             var recorded = RecordKeeping.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
             return recorded.IsSuccess ? recorded.Value.ToResponse() : recorded.Failure!;
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Approve(long id, ApproveRequest request, Caller caller, Writer writer) =>
@@ -96,7 +96,7 @@ public static class ServiceRecordsApi
             var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
             return changed.IsSuccess ? changed.Value.ToResponse() : changed.Failure!;
         });
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     public static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)

@@ -2,6 +2,7 @@ using System.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,7 +50,7 @@ public static class VolunteersApi
         var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status201Created, w =>
         {
             var c = w.Connection;
-            if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = request.CommunityId }) == 0)
+            if (!CommunityQueries.Exists(c, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
             if (request.WechatOpenId is not null
                 && c.ExecuteScalar<long?>("SELECT id FROM volunteers WHERE wechat_open_id = @OpenId", new { OpenId = request.WechatOpenId }) is { } taken)
@@ -77,7 +78,7 @@ public static class VolunteersApi
             w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(maskPhone: true));
             return row.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
@@ -174,7 +175,7 @@ public static class VolunteersApi
             w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(maskPhone: true), after = after.ToResponse(maskPhone: true) });
             return after.ToResponse();
         });
-        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+        return outcome.ToOk();
     }
 
     /// <summary>Another community's volunteer answers 404, not 403: ids and openids should not confirm who exists elsewhere.</summary>
