@@ -118,3 +118,43 @@ public static class Idempotency
         await http.Response.WriteAsync(stored.ResponseBody, http.RequestAborted);
     }
 }
+
+/// <summary>
+/// Forgets stored answers older than the retention (8 days by default; API.md promises at least 7), once a day, through
+/// the writer like every other write, so the table does not grow for ever.
+/// </summary>
+public sealed class IdempotencyPurge(Writer writer, TimeProvider clock, IConfiguration configuration, ILogger<IdempotencyPurge> logger) : BackgroundService
+{
+    public const int MinimumRetentionDays = 7;
+
+    public TimeSpan Retention { get; } =
+        TimeSpan.FromDays(Math.Max(MinimumRetentionDays, configuration.GetValue("Ledger:Idempotency:RetentionDays", 8)));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Ledger:Idempotency:Purge", true))
+            return;
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), clock, stoppingToken);
+            using var timer = new PeriodicTimer(TimeSpan.FromHours(24), clock);
+            do
+            {
+                var purged = await RunOnce();
+                if (purged > 0)
+                    logger.LogInformation("Forgot {Count} idempotency keys older than {Days} days", purged, Retention.TotalDays);
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; the next start purges again.
+        }
+    }
+
+    public async Task<long> RunOnce()
+    {
+        var outcome = await writer.Run<long>(Caller.System("idempotency-purge"), StatusCodes.Status200OK, w =>
+            w.Connection.Execute("DELETE FROM idempotency_keys WHERE created_at < @Before", new { Before = Sql.Time(w.Now - Retention) }));
+        return outcome.Value;
+    }
+}

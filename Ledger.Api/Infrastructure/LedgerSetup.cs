@@ -20,6 +20,8 @@ public static class LedgerSetup
         services.AddHostedService<Startup>();
         services.Configure<Points.ExpiryOptions>(configuration.GetSection("Ledger:Expiry"));
         services.AddHostedService<Points.ExpiryJob>();
+        services.AddSingleton<IdempotencyPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPurge>());
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -113,6 +113,22 @@ public sealed class IdempotencyTests
         Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S", new { S = $"volunteer:{ids[0]}" }), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task StoredAnswers_AreKeptAWeek_AndForgottenAfterTheRetention()
+    {
+        var client = _app.Client(_staff);
+        await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community), "kept-fresh");
+        using (var db = _app.OpenDatabase())
+            db.Execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE idempotency_key = 'kept-fresh'");
+        await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community), "recent");
+        var purge = (Ledger.Api.Infrastructure.IdempotencyPurge)_app.Services.GetService(typeof(Ledger.Api.Infrastructure.IdempotencyPurge))!;
+        Assert.That(purge.Retention.TotalDays, Is.GreaterThanOrEqualTo(7));
+        Assert.That(await purge.RunOnce(), Is.EqualTo(1));
+        using var after = _app.OpenDatabase();
+        Assert.That(after.Query<string>("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN ('kept-fresh', 'recent')"),
+            Is.EqualTo(new[] { "recent" }));
+    }
+
     private long Count()
     {
         using var db = _app.OpenDatabase();

@@ -68,6 +68,7 @@ public sealed class LedgerApp : IAsyncDisposable
         b.UseSetting("ConnectionStrings:Ledger", ConnectionString);
         b.UseSetting("Ledger:BootstrapAdminKey", AdminKey);
         b.UseSetting("Ledger:Expiry:Enabled", "false");
+        b.UseSetting("Ledger:Idempotency:Purge", "false");
         b.UseSetting("Ledger:RateLimit:PermitsPerSecond", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.UseSetting("Ledger:RateLimit:Burst", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
