@@ -33,6 +33,10 @@ public static class Sql
         if (Interlocked.Exchange(ref _configured, 1) == 1)
             return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper binds types of its own map (DateTimeOffset among them) without asking a handler; out of the map, a
+        // DateTimeOffset parameter is written by the handler as sortable UTC text instead of the provider's local form.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new NullableDateTimeOffsetHandler());
     }

@@ -87,6 +87,9 @@ public sealed class StorageTests
         var local = new DateTimeOffset(2026, 3, 1, 8, 30, 15, 123, TimeSpan.FromHours(8));
         var stored = db.ExecuteScalar<string>("SELECT @T", new { T = Sql.Time(local) });
         Assert.That(stored, Is.EqualTo("2026-03-01T00:30:15.123Z"));
+        // A DateTimeOffset handed to Dapper as it is goes through the same handler, so it is stored the same way.
+        Assert.That(db.ExecuteScalar<string>("SELECT @T", new { T = local }), Is.EqualTo(stored));
+        Assert.That(db.ExecuteScalar<string>("SELECT @T", new { T = (DateTimeOffset?)local }), Is.EqualTo(stored));
         var back = db.QuerySingle<TimeRow>("SELECT @T AS at", new { T = stored });
         Assert.That(back.At, Is.EqualTo(local));
         Assert.That(back.At.Offset, Is.EqualTo(TimeSpan.Zero));
