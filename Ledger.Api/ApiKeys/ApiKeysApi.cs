@@ -33,25 +33,27 @@ public static class ApiKeysApi
                 && !CommunityQueries.Exists(w.Connection, communityId))
                 return Failure.Invalid("communityId", "community-not-found", communityId);
 
-            var row = w.Connection.QuerySingle<ApiKeyRow>(
-                """
-                INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
-                VALUES (@Name, @Role, @CommunityId, @Hash, @Prefix, @At)
-                RETURNING id, name, role, community_id, key_prefix, created_at, revoked_at
-                """,
-                new
-                {
-                    Name = request.Name.Trim(),
-                    request.Role,
-                    request.CommunityId,
-                    Hash = ApiKeySecrets.Hash(key),
-                    Prefix = ApiKeySecrets.Display(key),
-                    At = w.NowText,
-                });
-            w.Audit("api-key.created", $"api-key:{row.Id}", row.ToResponse());
+            var row = Issue(w, request.Name.Trim(), request.Role, request.CommunityId, key, "api-key.created");
             return new CreatedApiKeyResponse(row.Id, row.Name, row.Role, row.CommunityId, key, row.CreatedAt);
         });
         return outcome.ToCreated();
+    }
+
+    /// <summary>
+    /// The one way a key comes to exist — by the endpoint, at bootstrap, for the demo: stored as its hash with a
+    /// short prefix for people, and audited in the same unit.
+    /// </summary>
+    public static ApiKeyRow Issue(WriteContext w, string name, string role, long? communityId, string key, string auditAction)
+    {
+        var row = w.Connection.QuerySingle<ApiKeyRow>(
+            """
+            INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
+            VALUES (@Name, @Role, @CommunityId, @Hash, @Prefix, @At)
+            RETURNING id, name, role, community_id, key_prefix, created_at, revoked_at
+            """,
+            new { Name = name, Role = role, CommunityId = communityId, Hash = ApiKeySecrets.Hash(key), Prefix = ApiKeySecrets.Display(key), At = w.NowText });
+        w.Audit(auditAction, $"api-key:{row.Id}", row.ToResponse());
+        return row;
     }
 
     public static async Task<Results<Ok<Page<ApiKeyResponse>>, ProblemHttpResult>> List(Database database, string? cursor, int? limit)

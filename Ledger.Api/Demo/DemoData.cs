@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Ledger.Api.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -124,16 +123,7 @@ public static class DemoData
     private static async Task<string> DemoAdminKey(Writer writer)
     {
         var key = ApiKeySecrets.Generate();
-        await writer.Run<long>(Caller.System("seed-demo"), 201, w =>
-        {
-            var id = w.Connection.ExecuteScalar<long>(
-                """
-                INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
-                VALUES ('demo admin', 'admin', NULL, @Hash, @Prefix, @At) RETURNING id
-                """, new { Hash = ApiKeySecrets.Hash(key), Prefix = ApiKeySecrets.Display(key), At = w.NowText });
-            w.Audit("api-key.created", $"api-key:{id}", new { role = Roles.Admin, name = "demo admin" });
-            return id;
-        });
+        await writer.Run<long>(Caller.System("seed-demo"), 201, w => ApiKeys.ApiKeysApi.Issue(w, "demo admin", Roles.Admin, null, key, "api-key.created").Id);
         return key;
     }
 

@@ -45,15 +45,7 @@ public sealed class Startup(
         {
             if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys") > 0)
                 return 0L;
-            var id = w.Connection.ExecuteScalar<long>(
-                """
-                INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
-                VALUES ('bootstrap admin', 'admin', NULL, @Hash, @Prefix, @At)
-                RETURNING id
-                """,
-                new { Hash = ApiKeySecrets.Hash(key), Prefix = ApiKeySecrets.Display(key), At = w.NowText });
-            w.Audit("api-key.bootstrapped", $"api-key:{id}", new { role = Roles.Admin, configured = configured is not null });
-            return id;
+            return ApiKeys.ApiKeysApi.Issue(w, "bootstrap admin", Roles.Admin, null, key, "api-key.bootstrapped").Id;
         });
         if (outcome.Value == 0)
             return;
