@@ -71,17 +71,18 @@ public static class CommunitiesApi
         if (!caller.CanAccess(id))
             return Problems.From(Failure.Forbidden());
         await using var connection = await database.OpenReadAsync();
-        var row = await Find(connection, id);
+        var row = CommunityQueries.Find(connection, id);
         return row is null ? Problems.From(Failure.NotFound("community", id)) : TypedResults.Ok(row.ToResponse());
     }
 
-    public static Task<CommunityRow?> Find(System.Data.IDbConnection connection, long id) =>
-        connection.QuerySingleOrDefaultAsync<CommunityRow>(
-            "SELECT id, name, street, district, time_zone, created_at FROM communities WHERE id = @Id", new { Id = id });
 }
 
 public static class CommunityQueries
 {
+    public static CommunityRow? Find(System.Data.IDbConnection connection, long id) =>
+        connection.QuerySingleOrDefault<CommunityRow>(
+            "SELECT id, name, street, district, time_zone, created_at FROM communities WHERE id = @Id", new { Id = id });
+
     public static bool Exists(System.Data.IDbConnection connection, long id) =>
         connection.ExecuteScalar<long>("SELECT COUNT(*) FROM communities WHERE id = @Id", new { Id = id }) > 0;
 }

@@ -59,7 +59,6 @@ public static class Text
         ["no-rules"] = ("记录开始时间早于社区第一个规则版本的生效时间。", "The record starts before the community's first rule version."),
         ["activity-not-found"] = ("活动 {0} 不存在。", "Activity {0} does not exist."),
         ["volunteer-not-found"] = ("志愿者 {0} 不存在。", "Volunteer {0} does not exist."),
-        ["other-community"] = ("不属于同一社区。", "Not of the same community."),
         ["self-transfer"] = ("不能转赠给自己。", "A volunteer cannot give points to themself."),
         ["approve-needs-staff"] = ("只有员工或管理员密钥可以直接审核通过。", "Only staff or admin keys may approve."),
         ["entry-null"] = ("出勤条目不能为 null。", "An attendance entry may not be null."),
@@ -73,7 +72,6 @@ public static class Text
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
-        ["api-key-revoked"] = ("API 密钥 {0} 已撤销。", "API key {0} is already revoked."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)
