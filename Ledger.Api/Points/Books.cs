@@ -47,7 +47,7 @@ public static class Books
         w.LedgerAppended(transactionId, hash);
 
         var balances = new Dictionary<AccountRef, long>();
-        var volunteerMoves = new List<LotKeeping.VolunteerMove>();
+        var volunteerMoves = new List<BalanceMove>();
         foreach (var posting in entry.Postings)
         {
             var accountId = AccountId(w, posting.Account);
@@ -59,7 +59,7 @@ public static class Books
                 new { TransactionId = transactionId, AccountId = accountId, posting.Amount, Balance = balance });
             balances[posting.Account] = balance;
             if (posting.Account.Kind == AccountKind.Volunteer)
-                volunteerMoves.Add(new LotKeeping.VolunteerMove(accountId, balance - posting.Amount, balance));
+                volunteerMoves.Add(new BalanceMove(accountId, balance - posting.Amount, balance));
         }
         LotKeeping.Apply(w, entry, transactionId, reversesId, volunteerMoves);
         return new Posted(transactionId, balances);

@@ -8,65 +8,23 @@ namespace Ledger.Api.Points;
 
 /// <summary>
 /// Keeps each volunteer's points in lots by the year they were earned, as part of <see cref="Books.Post"/> — every
-/// posting to a volunteer moves lots, so no caller can forget. How much moves follows from the balances
-/// (<see cref="Lots.Change"/>); which years move depends on the kind: spending takes the oldest first, a gift carries
-/// its years to the receiver, a reversal takes back from the year it credited, a cancellation puts points back into
-/// the years they were taken from.
+/// posting to a volunteer moves lots, so no caller can forget. Which years move is Core's <see cref="LotPlan"/>; this
+/// class loads what the plan needs and writes what it decides.
 /// </summary>
 public static class LotKeeping
 {
-    public sealed record VolunteerMove(long AccountId, long BalanceBefore, long BalanceAfter)
+    public static void Apply(WriteContext w, Entry entry, long transactionId, long? reversesId, IReadOnlyList<BalanceMove> moves)
     {
-        public long Change => Lots.Change(BalanceBefore, BalanceAfter);
-    }
-
-    public static void Apply(WriteContext w, Entry entry, long transactionId, long? reversesId, IReadOnlyList<VolunteerMove> moves)
-    {
-        if (moves.All(m => m.Change == 0))
+        if (moves.All(m => m.LotChange == 0))
             return;
         var zone = ServiceRecords.CommunityContext.Load(w.Connection, entry.CommunityId)!.Zone;
-        var thisYear = ServiceTime.LocalDate(w.Now, zone).Year;
-
-        var taken = new List<LotShare>();
-        foreach (var move in moves.Where(m => m.Change < 0))
-        {
-            var lots = LotsOf(w, move.AccountId);
-            var amount = -move.Change;
-            var shares = new List<LotShare>();
-            if (entry.Kind == TransactionKind.Reversal && reversesId is { } original)
-            {
-                // Take back from the year the reversed transaction credited, as far as those points are still there.
-                foreach (var credited in Movements(w, original, move.AccountId).Where(s => s.Amount > 0))
-                {
-                    var lot = lots.FirstOrDefault(l => l.Year == credited.Year);
-                    var take = Math.Min(Math.Min(lot.Remaining, credited.Amount), amount - shares.Sum(s => s.Amount));
-                    if (take > 0)
-                        shares.Add(new LotShare(credited.Year, take));
-                }
-                lots = lots.Select(l => l with { Remaining = l.Remaining - shares.Where(s => s.Year == l.Year).Sum(s => s.Amount) }).ToList();
-            }
-            shares.AddRange(Lots.TakeOldestFirst(lots, amount - shares.Sum(s => s.Amount)));
-            foreach (var share in shares)
-                Move(w, transactionId, move.AccountId, share.Year, -share.Amount);
-            taken.AddRange(shares);
-        }
-
-        foreach (var move in moves.Where(m => m.Change > 0))
-        {
-            IEnumerable<LotShare> source = entry.Kind switch
-            {
-                TransactionKind.Cancellation when reversesId is { } original =>
-                    Movements(w, original, move.AccountId).Where(s => s.Amount < 0).Select(s => s with { Amount = -s.Amount }),
-                TransactionKind.Transfer => taken,
-                _ => [],
-            };
-            var shares = Lots.KeepNewest(source, move.Change).ToList();
-            var rest = move.Change - shares.Sum(s => s.Amount);
-            if (rest > 0)
-                shares.Add(new LotShare(thisYear, rest));
-            foreach (var share in shares)
-                Move(w, transactionId, move.AccountId, share.Year, share.Amount);
-        }
+        var lots = moves.Where(m => m.LotChange < 0).ToDictionary(m => m.AccountId, m => (IReadOnlyList<Lot>)LotsOf(w.Connection, m.AccountId));
+        var original = reversesId is { } undone
+            ? moves.ToDictionary(m => m.AccountId, m => Movements(w, undone, m.AccountId))
+            : new Dictionary<long, IReadOnlyList<LotShare>>();
+        var plan = LotPlan.For(entry.Kind, ServiceTime.LocalDate(w.Now, zone).Year, moves, lots, original);
+        foreach (var move in plan)
+            Move(w, transactionId, move.AccountId, move.Year, move.Amount);
     }
 
     public static List<Lot> LotsOf(System.Data.IDbConnection connection, long accountId) =>
@@ -75,9 +33,7 @@ public static class LotKeeping
             .Select(r => new Lot(r.Id, r.Year, r.Remaining))
             .ToList();
 
-    private static List<Lot> LotsOf(WriteContext w, long accountId) => LotsOf(w.Connection, accountId);
-
-    private static IEnumerable<LotShare> Movements(WriteContext w, long transactionId, long accountId) =>
+    private static IReadOnlyList<LotShare> Movements(WriteContext w, long transactionId, long accountId) =>
         w.Connection.Query<(int Year, long Amount)>(
                 """
                 SELECT l.year, SUM(m.amount) FROM lot_movements m JOIN point_lots l ON l.id = m.lot_id

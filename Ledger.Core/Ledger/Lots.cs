@@ -64,3 +64,67 @@ public static class Lots
         return next is null ? null : (next.Sum(l => l.Remaining), ExpiresAt(next.Key, zone));
     }
 }
+
+/// <summary>A volunteer account's balance before and after a transaction.</summary>
+public readonly record struct BalanceMove(long AccountId, long Before, long After)
+{
+    public long LotChange => Lots.Change(Before, After);
+}
+
+/// <summary>Points of one year put into (positive) or taken from (negative) an account's lots.</summary>
+public readonly record struct LotMove(long AccountId, int Year, long Amount);
+
+/// <summary>
+/// Which years' lots a transaction moves. How much moves follows from the balances (<see cref="Lots.Change"/>); which
+/// years depends on the kind: spending takes the oldest first; a gift carries its years to the receiver (giving points
+/// away never extends their life); a reversal takes back from the years it credited first; a cancellation puts points
+/// back into the years they were taken from; anything else earned lands in this year.
+/// </summary>
+public static class LotPlan
+{
+    /// <param name="lots">The current lots of every account whose lots shrink.</param>
+    /// <param name="original">For a reversal or cancellation: the lot moves of the transaction it undoes, per account.</param>
+    public static IReadOnlyList<LotMove> For(TransactionKind kind, int thisYear, IReadOnlyList<BalanceMove> moves,
+        IReadOnlyDictionary<long, IReadOnlyList<Lot>> lots, IReadOnlyDictionary<long, IReadOnlyList<LotShare>> original)
+    {
+        var plan = new List<LotMove>();
+        var taken = new List<LotShare>();
+        foreach (var move in moves.Where(m => m.LotChange < 0))
+        {
+            var available = lots.TryGetValue(move.AccountId, out var l) ? l.ToList() : [];
+            var amount = -move.LotChange;
+            var shares = new List<LotShare>();
+            if (kind == TransactionKind.Reversal && original.TryGetValue(move.AccountId, out var undone))
+            {
+                foreach (var credited in undone.Where(s => s.Amount > 0))
+                {
+                    var lot = available.FirstOrDefault(x => x.Year == credited.Year);
+                    var take = Math.Min(Math.Min(lot.Remaining, credited.Amount), amount - shares.Sum(s => s.Amount));
+                    if (take > 0)
+                        shares.Add(new LotShare(credited.Year, take));
+                }
+                available = available.Select(x => x with { Remaining = x.Remaining - shares.Where(s => s.Year == x.Year).Sum(s => s.Amount) }).ToList();
+            }
+            shares.AddRange(Lots.TakeOldestFirst(available, amount - shares.Sum(s => s.Amount)));
+            plan.AddRange(shares.Select(s => new LotMove(move.AccountId, s.Year, -s.Amount)));
+            taken.AddRange(shares);
+        }
+
+        foreach (var move in moves.Where(m => m.LotChange > 0))
+        {
+            IEnumerable<LotShare> source = kind switch
+            {
+                TransactionKind.Cancellation when original.TryGetValue(move.AccountId, out var undone) =>
+                    undone.Where(s => s.Amount < 0).Select(s => s with { Amount = -s.Amount }),
+                TransactionKind.Transfer => taken,
+                _ => [],
+            };
+            var shares = Lots.KeepNewest(source, move.LotChange).ToList();
+            var rest = move.LotChange - shares.Sum(s => s.Amount);
+            if (rest > 0)
+                shares.Add(new LotShare(thisYear, rest));
+            plan.AddRange(shares.Select(s => new LotMove(move.AccountId, s.Year, s.Amount)));
+        }
+        return plan;
+    }
+}

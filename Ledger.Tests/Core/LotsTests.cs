@@ -46,4 +46,42 @@ public sealed class LotsTests
         Assert.That(next, Is.EqualTo((12L, new DateTimeOffset(2028, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)))));
         Assert.That(Lots.NextExpiry([new Lot(1, 2025, 0)], Shanghai), Is.Null);
     }
+
+    private static readonly IReadOnlyDictionary<long, IReadOnlyList<LotShare>> NoOriginal = new Dictionary<long, IReadOnlyList<LotShare>>();
+
+    [Test]
+    public void Earning_LandsInThisYear_AfterPayingADebt()
+    {
+        var plan = LotPlan.For(TransactionKind.Accrual, 2026, [new BalanceMove(1, -8, 7)], new Dictionary<long, IReadOnlyList<Lot>>(), NoOriginal);
+        Assert.That(plan, Is.EqualTo(new[] { new LotMove(1, 2026, 7) }));
+    }
+
+    [Test]
+    public void AGift_TakesTheGiversOldestYears_AndCarriesThemToTheReceiver()
+    {
+        var lots = new Dictionary<long, IReadOnlyList<Lot>> { [1] = [new Lot(10, 2025, 20), new Lot(11, 2026, 50)] };
+        var plan = LotPlan.For(TransactionKind.Transfer, 2026, [new BalanceMove(1, 70, 45), new BalanceMove(2, 0, 25)], lots, NoOriginal);
+        Assert.That(plan, Is.EqualTo(new[]
+        {
+            new LotMove(1, 2025, -20), new LotMove(1, 2026, -5),
+            new LotMove(2, 2025, 20), new LotMove(2, 2026, 5),
+        }));
+    }
+
+    [Test]
+    public void AReversal_TakesBackFromTheYearItCredited_ThenTheOldest()
+    {
+        var lots = new Dictionary<long, IReadOnlyList<Lot>> { [1] = [new Lot(10, 2025, 30), new Lot(11, 2026, 6)] };
+        var original = new Dictionary<long, IReadOnlyList<LotShare>> { [1] = [new LotShare(2026, 15)] };
+        var plan = LotPlan.For(TransactionKind.Reversal, 2026, [new BalanceMove(1, 36, 21)], lots, original);
+        Assert.That(plan, Is.EqualTo(new[] { new LotMove(1, 2026, -6), new LotMove(1, 2025, -9) }));
+    }
+
+    [Test]
+    public void ACancellation_PutsPointsBackIntoTheYearsTheyCameFrom()
+    {
+        var original = new Dictionary<long, IReadOnlyList<LotShare>> { [1] = [new LotShare(2024, -45), new LotShare(2025, -15)] };
+        var plan = LotPlan.For(TransactionKind.Cancellation, 2025, [new BalanceMove(1, 35, 95)], new Dictionary<long, IReadOnlyList<Lot>>(), original);
+        Assert.That(plan, Is.EqualTo(new[] { new LotMove(1, 2024, 45), new LotMove(1, 2025, 15) }));
+    }
 }
