@@ -59,7 +59,7 @@ public static class PointsApi
         {
             var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
             var now = clock.GetUtcNow();
-            var rules = (RuleVersion.InForceAt(community.Versions, now) ?? community.Versions[0]).Rules;
+            var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
             var balance = Books.Balance(connection, id);

@@ -88,9 +88,9 @@ public static class Certificates
             var cumulative = w.Connection.ExecuteScalar<long>(
                 "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved' AND started_at < @To",
                 new { Id = id, To = Sql.Time(to) });
-            var rules = (RuleVersion.InForceAt(community.Versions, to.AddTicks(-1)) ?? community.Versions[0]).Rules;
+            var rules = community.RulesAt(to.AddTicks(-1));
             var stars = Stars.For(cumulative, rules.StarThresholdsHours);
-            var categoriesJson = JsonSerializer.Serialize(categories, RuleVersionsJson);
+            var categoriesJson = JsonSerializer.Serialize(categories, CategoriesJson);
 
             // The same figures are certified once: asking again reprints the certificate with its code.
             var existing = w.Connection.QuerySingleOrDefault<CertificateRow>(
@@ -126,7 +126,7 @@ public static class Certificates
 
     private const int CodeLength = 12;
 
-    private static readonly JsonSerializerOptions RuleVersionsJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions CategoriesJson = new(JsonSerializerDefaults.Web);
 
     private static string NewCode()
     {
@@ -142,7 +142,7 @@ public static class Certificates
         return new CertificateResponse(r.Code, r.Community, r.Street, r.District, r.Volunteer, r.Year,
             new DateOnly(r.Year, 1, 1), issued < end ? issued : end,
         r.ApprovedMinutes, Math.Round(r.ApprovedMinutes / 60m, 2), r.Stars,
-            JsonSerializer.Deserialize<List<CertificateCategory>>(r.Categories, RuleVersionsJson) ?? [],
+            JsonSerializer.Deserialize<List<CertificateCategory>>(r.Categories, CategoriesJson) ?? [],
             r.IssuedAt, issued);
     }
 

@@ -105,7 +105,7 @@ public static class ReportsApi
     {
         // The grading thresholds in force at the end of the year being graded.
         var (_, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
-        var rules = (RuleVersion.InForceAt(community.Versions, yearEnd.AddTicks(-1)) ?? community.Versions[0]).Rules;
+        var rules = community.RulesAt(yearEnd.AddTicks(-1));
         foreach (var volunteer in rows.GroupBy(r => r.VolunteerId))
         {
             var services = volunteer.Where(r => r.StartedAt is not null)

@@ -35,6 +35,12 @@ public sealed record CommunityContext(long CommunityId, TimeZoneInfo Zone, IRead
         return context;
     }
 
+    /// <summary>
+    /// The rules that apply at an instant; before the first version (a community's version 1 starts in 2000, so only
+    /// for absurd instants) the first.
+    /// </summary>
+    public RuleSet RulesAt(DateTimeOffset at) => (RuleVersion.InForceAt(Versions, at) ?? Versions[0]).Rules;
+
     /// <summary>Called after a rule version commits.</summary>
     public static void Forget()
     {
