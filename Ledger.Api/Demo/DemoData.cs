@@ -31,7 +31,23 @@ public static class DemoData
         {
             try
             {
-                await Seed(app);
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+                    .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+                    .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);
+                var demo = await Seed(app.Services, address);
+                Console.WriteLine($"""
+
+                    ==== Demo community ready: {demo.Records} approved records, {demo.Volunteers} volunteers, {demo.Rewards} rewards ====
+                    Counter page:  {address}/counter/   (paste the staff key)
+                    Swagger:       {address}/swagger
+                    staff key:     {demo.StaffKey}
+                    client key:    {demo.ClientKey}
+                    auditor key:   {demo.AuditorKey}
+                    admin key:     {demo.AdminKey}
+                    Try a member code at the counter: {demo.SampleCode} ({demo.SampleName})
+                    (Keys are shown only now; run with {Flag} again for a fresh demo community and keys.)
+
+                    """);
             }
             catch (Exception ex)
             {
@@ -40,13 +56,16 @@ public static class DemoData
         }));
     }
 
-    private static async Task Seed(WebApplication app)
+    public sealed record Demo(long CommunityId, int Records, int Volunteers, int Rewards, string StaffKey, string ClientKey, string AuditorKey,
+        string AdminKey, string SampleCode, string SampleName);
+
+    /// <summary>Builds the demo through the API of the service listening at <paramref name="address"/>.</summary>
+    public static async Task<Demo> Seed(IServiceProvider services, string address)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
-            .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);
-        var adminKey = await DemoAdminKey(app.Services.GetRequiredService<Writer>());
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var adminKey = await DemoAdminKey(services.GetRequiredService<Writer>());
+        // The demo is one key making a few thousand calls, more than the per-key rate limit allows at once: it waits as
+        // Retry-After says, like any well-behaved client.
+        using var http = new HttpClient(new RespectRetryAfter { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
 
         var community = (await Post(http, "/api/v1/communities", new { name = "桃浦新村第三居民区（演示）", street = "桃浦镇", district = "普陀区" })).GetProperty("id").GetInt64();
@@ -104,19 +123,7 @@ public static class DemoData
         foreach (var v in volunteers.Take(10))
             await http.PostAsJsonAsync("/api/v1/redemptions", new { volunteerId = v.Id, rewardId = rewards[random.Next(rewards.Count)], quantity = 1 });
 
-        Console.WriteLine($"""
-
-            ==== Demo community ready: {records} approved records, {volunteers.Count} volunteers, {rewards.Count} rewards ====
-            Counter page:  {address}/counter/   (paste the staff key)
-            Swagger:       {address}/swagger
-            staff key:     {staff}
-            client key:    {client}
-            auditor key:   {auditor}
-            admin key:     {adminKey}
-            Try a member code at the counter: {volunteers[0].Code} ({volunteers[0].Name})
-            (Keys are shown only now; run with {Flag} again for a fresh demo community and keys.)
-
-            """);
+        return new Demo(community, records, volunteers.Count, rewards.Count, staff!, client!, auditor!, adminKey, volunteers[0].Code, volunteers[0].Name);
     }
 
     /// <summary>An admin key of the demo's own, written through the writer like any key; its secret is printed once.</summary>
@@ -136,5 +143,32 @@ public static class DemoData
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private sealed class RespectRetryAfter : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            var contentType = request.Content?.Headers.ContentType;
+            for (var attempt = 0; ; attempt++)
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt == 20)
+                    return response;
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                response.Dispose();
+                await Task.Delay(wait, cancellationToken);
+                var retry = new HttpRequestMessage(request.Method, request.RequestUri);
+                foreach (var header in request.Headers)
+                    retry.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                if (body is not null)
+                {
+                    retry.Content = new ByteArrayContent(body);
+                    retry.Content.Headers.ContentType = contentType;
+                }
+                request = retry;
+            }
+        }
     }
 }
