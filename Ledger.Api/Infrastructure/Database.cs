@@ -11,6 +11,17 @@ public sealed class Database : IDisposable
 {
     private readonly ConnectionPool _readers;
 
+    static Database()
+    {
+        // Every connection is used by one thread at a time (a pooled reader by one request, the write connection by
+        // the writer's thread), so SQLite's per-call connection mutex and its global allocation statistics are pure
+        // cost on every row read. Both settings must come before SQLite starts; if something in the process opened a
+        // connection first, sqlite3_config refuses and SQLite keeps its safe, slower defaults.
+        SQLitePCL.Batteries_V2.Init();
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     public Database(IConfiguration configuration)
     {
         var configured = configuration.GetConnectionString("Ledger");
