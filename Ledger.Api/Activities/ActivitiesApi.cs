@@ -71,7 +71,7 @@ public static class ActivitiesApi
         await using var connection = await database.OpenReadAsync();
         var filters = new Filters().Page("id", page.Value).Where("community_id = @CommunityId", "CommunityId", scope.Value);
         var rows = connection.Query<ActivityRow>(
-            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
+            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, a => a.Id));
     }
 

@@ -63,9 +63,9 @@ public static class ApiKeysApi
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<ApiKeyRow>(
-            """
+            $"""
             SELECT id, name, role, community_id, key_prefix, created_at, revoked_at
-            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC LIMIT @Take
+            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Sql.LimitTake}
             """, page.Value);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
     }

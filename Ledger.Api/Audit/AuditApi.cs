@@ -59,7 +59,7 @@ public static class AuditApi
                 e => [e.Id, e.At, Books.Actor(e.ActorKeyId), e.Action, e.Subject, e.RequestId, e.Detail]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<EventRow>(sql + " LIMIT @Take", filters.Parameters);
+        var rows = connection.Query<EventRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
 

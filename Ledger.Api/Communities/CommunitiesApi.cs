@@ -62,7 +62,7 @@ public static class CommunitiesApi
         await using var connection = await database.OpenReadAsync();
         var filters = new Filters().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
         var rows = connection.Query<CommunityRow>(
-            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
+            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, c => c.Id));
     }
 

@@ -29,6 +29,7 @@ public static class LedgerSetup
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             // {"amount": 1, "amount": -1000} must not mean whichever a parser happens to keep.
             o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new UtcTimeJsonConverter());
         });
         // Binding failures (malformed JSON, wrong types, missing body) throw, so ErrorHandler answers them as problems.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

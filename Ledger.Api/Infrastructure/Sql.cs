@@ -25,6 +25,20 @@ public static class Sql
     public static DateTimeOffset ParseTime(string value) =>
         DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
+    /// <summary>
+    /// A page's row limit (the <c>Take</c> parameter of <see cref="Filters.Page"/>). SQLite re-plans a statement on
+    /// every run when its LIMIT is a bare parameter (the planner looks at the bound value), which cost more than the
+    /// page itself; written as an expression, the limit leaves the statement prepared.
+    /// </summary>
+    public const string LimitTake = "LIMIT @Take + 0";
+
+    /// <summary>
+    /// An SQL expression rendering one JSON object from (name, expression) pairs; PostgreSQL spells it
+    /// json_build_object. Times come out in their stored form, which is the form the API writes.
+    /// </summary>
+    public static string JsonObject(params (string Name, string Expression)[] fields) =>
+        "json_object(" + string.Join(", ", fields.Select(f => $"'{f.Name}', {f.Expression}")) + ")";
+
     private static int _configured;
 
     /// <summary>Dapper settings for the whole process; safe to call more than once.</summary>

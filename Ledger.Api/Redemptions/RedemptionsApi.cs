@@ -148,7 +148,7 @@ public static class RedemptionsApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RedemptionRow>(sql + " LIMIT @Take", filters.Parameters);
+        var rows = connection.Query<RedemptionRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 

@@ -139,7 +139,7 @@ public static class ServiceRecordsApi
                     r.RuleVersion, r.AccrualTransactionId, r.ReversalTransactionId, r.Reason, r.Description, r.CreatedAt, r.DecidedAt, r.ReversedAt]);
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ServiceRecordRow>(sql + " LIMIT @Take", filters.Parameters);
+        var rows = connection.Query<ServiceRecordRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

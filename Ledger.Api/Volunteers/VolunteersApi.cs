@@ -134,7 +134,7 @@ public static class VolunteersApi
             .Where("(member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
         filters.Param("Code", code).Param("PhoneLike", phoneLike);
         var rows = connection.Query<VolunteerRow>(
-            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC LIMIT @Take", filters.Parameters);
+            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
     }
 

@@ -42,35 +42,8 @@ public sealed partial class QueryPlanTests
             .Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
         await app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
 
-        var seen = new ConcurrentBag<string>();
-        PreparedConnection.Preparing = seen.Add;
-        try
-        {
-            var admin = app.Admin();
-            var from = "from=2020-01-01T00:00:00Z";
-            foreach (var url in new[]
-                     {
-                         "/api/v1/communities", "/api/v1/api-keys",
-                         $"/api/v1/volunteers?communityId={community}", $"/api/v1/volunteers?communityId={community}&q=孙", $"/api/v1/volunteers?q=1391",
-                         $"/api/v1/service-records?communityId={community}", $"/api/v1/service-records?volunteerId={v}", $"/api/v1/service-records?communityId={community}&status=approved",
-                         $"/api/v1/service-records?{from}", $"/api/v1/activities?communityId={community}", $"/api/v1/rewards?communityId={community}&active=true",
-                         $"/api/v1/redemptions?communityId={community}", $"/api/v1/redemptions?volunteerId={v}", $"/api/v1/redemptions?{from}",
-                         $"/api/v1/ledger/transactions?communityId={community}", $"/api/v1/ledger/transactions?communityId={community}&kind=accrual",
-                         $"/api/v1/ledger/transactions?{from}", $"/api/v1/volunteers/{v}/ledger", $"/api/v1/volunteers/{v}/ledger?kind=accrual&{from}",
-                         $"/api/v1/volunteers/{v}/summary", "/api/v1/audit/events", "/api/v1/audit/events?actor=system", "/api/v1/audit/events?actor=api-key:1",
-                         "/api/v1/audit/events?action=redemption.completed", $"/api/v1/audit/events?subject=volunteer:{v}", $"/api/v1/audit/events?{from}",
-                     })
-            {
-                var response = await admin.GetAsync(url);
-                Assert.That(response.IsSuccessStatusCode, Is.True, url);
-            }
-        }
-        finally
-        {
-            PreparedConnection.Preparing = null;
-        }
-
-        var lists = seen.Distinct().Where(sql => sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && sql.Contains("LIMIT", StringComparison.Ordinal)).ToList();
+        var seen = await StatementsPrepared(app, ListUrls(community, v));
+        var lists = seen.Where(sql => sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && sql.Contains("LIMIT", StringComparison.Ordinal)).ToList();
         Assert.That(lists, Has.Count.GreaterThanOrEqualTo(20), "the list queries were not seen");
         using var db = app.OpenDatabase();
         var problems = new List<string>();
@@ -96,6 +69,80 @@ public sealed partial class QueryPlanTests
             }
         }
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// A statement SQLite must re-plan on every run (a bare LIMIT parameter, a LIKE pattern) pays its preparation
+    /// again each time. Each statement the API prepared is prepared here once more, bound and stepped, and SQLite's
+    /// own counter says whether binding made it re-plan.
+    /// </summary>
+    [Test]
+    public async Task ListQueries_StayPrepared_WhenBound()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var staff = (await Seed.Key(app, "staff", community)).Key;
+        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
+        await Records.Submit(app, staff, v, 60, approveScore: 5);
+        var statements = await StatementsPrepared(app, ListUrls(community, v).Where(u => !u.Contains("q=", StringComparison.Ordinal)));
+
+        using var db = app.OpenDatabase();
+        var replanned = new List<string>();
+        // "IN @Ids" is Dapper's list expansion, not SQL: those texts run unprepared anyway.
+        foreach (var sql in statements.Where(s => !s.Contains(" IN @", StringComparison.Ordinal)))
+        {
+            Assert.That(SQLitePCL.raw.sqlite3_prepare_v2(db.Handle, sql, out var statement), Is.EqualTo(SQLitePCL.raw.SQLITE_OK), sql);
+            using (statement)
+            {
+                for (var i = 1; i <= SQLitePCL.raw.sqlite3_bind_parameter_count(statement); i++)
+                    SQLitePCL.raw.sqlite3_bind_int64(statement, i, 1);
+                SQLitePCL.raw.sqlite3_step(statement);
+                if (SQLitePCL.raw.sqlite3_stmt_status(statement, SqliteStatementReprepares, 0) > 0)
+                    replanned.Add(Regex.Replace(sql, @"\s+", " "));
+            }
+        }
+        Assert.That(statements.Count(s => s.Contains("LIMIT", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(15), "the list queries were not seen");
+        Assert.That(replanned, Is.Empty, string.Join("\n", replanned));
+    }
+
+    /// <summary>SQLITE_STMTSTATUS_REPREPARE: how often SQLite re-prepared a statement on its own.</summary>
+    private const int SqliteStatementReprepares = 5;
+
+    /// <summary>Every SQL text the API prepares while answering these URLs.</summary>
+    private static async Task<List<string>> StatementsPrepared(LedgerApp app, IEnumerable<string> urls)
+    {
+        var seen = new ConcurrentBag<string>();
+        PreparedConnection.Preparing = seen.Add;
+        try
+        {
+            foreach (var url in urls)
+            {
+                var response = await app.Admin().GetAsync(url);
+                Assert.That(response.IsSuccessStatusCode, Is.True, url);
+            }
+        }
+        finally
+        {
+            PreparedConnection.Preparing = null;
+        }
+        return seen.Distinct().ToList();
+    }
+
+    private static string[] ListUrls(long community, long v)
+    {
+        var from = "from=2020-01-01T00:00:00Z";
+        return
+        [
+            "/api/v1/communities", "/api/v1/api-keys",
+            $"/api/v1/volunteers?communityId={community}", $"/api/v1/volunteers?communityId={community}&q=孙", $"/api/v1/volunteers?q=1391",
+            $"/api/v1/service-records?communityId={community}", $"/api/v1/service-records?volunteerId={v}", $"/api/v1/service-records?communityId={community}&status=approved",
+            $"/api/v1/service-records?{from}", $"/api/v1/activities?communityId={community}", $"/api/v1/rewards?communityId={community}&active=true",
+            $"/api/v1/redemptions?communityId={community}", $"/api/v1/redemptions?volunteerId={v}", $"/api/v1/redemptions?{from}",
+            $"/api/v1/ledger/transactions?communityId={community}", $"/api/v1/ledger/transactions?communityId={community}&kind=accrual",
+            $"/api/v1/ledger/transactions?{from}", $"/api/v1/volunteers/{v}/ledger", $"/api/v1/volunteers/{v}/ledger?kind=accrual&{from}",
+            $"/api/v1/volunteers/{v}/summary", "/api/v1/audit/events", "/api/v1/audit/events?actor=system", "/api/v1/audit/events?actor=api-key:1",
+            "/api/v1/audit/events?action=redemption.completed", $"/api/v1/audit/events?subject=volunteer:{v}", $"/api/v1/audit/events?{from}",
+        ];
     }
 
     [GeneratedRegex(@"@\w+")]
