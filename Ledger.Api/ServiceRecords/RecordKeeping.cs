@@ -88,30 +88,68 @@ public static class RecordKeeping
         if (check.Problem is { } problem)
             return Refusal(problem, check.Minutes, version.Rules);
 
-        var row = w.Connection.QuerySingle<ServiceRecordRow>(
+        var minutes = check.Minutes;
+        if (approveScore is not { } score)
+        {
+            var pending = Insert(w, community, volunteer, record, minutes, id: null, approval: null);
+            w.Audit("service-record.submitted", $"service-record:{pending.Id}", Submitted(pending));
+            return pending;
+        }
+
+        // Submitted and approved at once (the counter's usual way): the points are posted first, under the id the
+        // record is about to get, so the record is written once, already approved, rather than written and updated.
+        var id = w.Connection.ExecuteScalar<long>("SELECT COALESCE(MAX(id), 0) + 1 FROM service_records");
+        var points = Core.Rules.Points.For(minutes, version.Rules, record.Category);
+        var transactionId = Accrue(w, community.CommunityId, volunteer.Id, id, record.Category, points);
+        var row = Insert(w, community, volunteer, record, minutes, id, new Approval(score, points, version.Version, transactionId));
+        w.Audit("service-record.submitted", $"service-record:{row.Id}", Submitted(row));
+        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
+        return row;
+    }
+
+    private sealed record Approval(int Score, long Points, int RuleVersion, long? TransactionId);
+
+    private static ServiceRecordRow Insert(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int minutes, long? id, Approval? approval) =>
+        w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
-            INSERT INTO service_records (community_id, volunteer_id, activity_id, category, started_at, ended_at, minutes, description,
-                                         status, submitted_by_key_id, created_at)
-            VALUES (@CommunityId, @VolunteerId, @ActivityId, @Category, @StartedAt, @EndedAt, @Minutes, @Description,
-                    'pending', @Actor, @At)
+            INSERT INTO service_records (id, community_id, volunteer_id, activity_id, category, started_at, ended_at, minutes, description,
+                                         status, score, points, rule_version, accrual_transaction_id, submitted_by_key_id,
+                                         decided_by_key_id, decided_at, created_at)
+            VALUES (@Id, @CommunityId, @VolunteerId, @ActivityId, @Category, @StartedAt, @EndedAt, @Minutes, @Description,
+                    @Status, @Score, @Points, @RuleVersion, @TransactionId, @Actor,
+                    @DecidedBy, @DecidedAt, @At)
             RETURNING {ServiceRecordRow.Columns}
             """,
             new
             {
+                Id = id,
                 community.CommunityId,
                 VolunteerId = volunteer.Id,
                 record.ActivityId,
                 record.Category,
                 StartedAt = Sql.Time(record.Span.Start),
                 EndedAt = Sql.Time(record.Span.End),
-                check.Minutes,
+                Minutes = minutes,
                 Description = string.IsNullOrWhiteSpace(record.Description) ? null : record.Description.Trim(),
+                Status = approval is null ? RecordStatuses.Pending : RecordStatuses.Approved,
+                approval?.Score,
+                approval?.Points,
+                approval?.RuleVersion,
+                approval?.TransactionId,
                 Actor = w.Caller.KeyId,
+                DecidedBy = approval is null ? null : w.Caller.KeyId,
+                DecidedAt = approval is null ? null : w.NowText,
                 At = w.NowText,
             });
-        w.Audit("service-record.submitted", $"service-record:{row.Id}", new { row.VolunteerId, row.Category, row.StartedAt, row.EndedAt, row.Minutes });
-        return approveScore is { } score ? Approve(w, community, row, score) : row;
-    }
+
+    private static object Submitted(ServiceRecordRow row) => new { row.VolunteerId, row.Category, row.StartedAt, row.EndedAt, row.Minutes };
+
+    private static object Approved(int score, long points, int ruleVersion, long? transactionId) => new { score, points, ruleVersion, transactionId };
+
+    private static long? Accrue(WriteContext w, long communityId, long volunteerId, long recordId, string category, long points) =>
+        points > 0
+            ? Books.Post(w, Entries.Accrual(communityId, volunteerId, points), $"service-record:{recordId}", category).TransactionId
+            : null;
 
     /// <summary>pending → approved: values the record by the rule version in force at its start and accrues the points.</summary>
     public static Outcome<ServiceRecordRow> Approve(WriteContext w, CommunityContext community, ServiceRecordRow row, int score)
@@ -121,9 +159,7 @@ public static class RecordKeeping
         var version = RuleVersion.InForceAt(community.Versions, row.StartedAt)
                       ?? throw new InvalidOperationException($"Record {row.Id} predates every rule version.");
         var points = Core.Rules.Points.For(row.Minutes, version.Rules, row.Category);
-        long? transactionId = points > 0
-            ? Books.Post(w, Entries.Accrual(row.CommunityId, row.VolunteerId, points), $"service-record:{row.Id}", row.Category).TransactionId
-            : null;
+        var transactionId = Accrue(w, row.CommunityId, row.VolunteerId, row.Id, row.Category, points);
         var approved = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             UPDATE service_records
@@ -133,7 +169,7 @@ public static class RecordKeeping
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Score = score, Points = points, version.Version, TransactionId = transactionId, Actor = w.Caller.KeyId, At = w.NowText });
-        w.Audit("service-record.approved", $"service-record:{row.Id}", new { score, points, ruleVersion = version.Version, transactionId });
+        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
         return approved;
     }
 
