@@ -64,7 +64,8 @@ public static class PointsApi
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
-            var balance = Books.Balance(connection, id);
+            var account = connection.QuerySingleOrDefault<(long Id, long Balance)?>(
+                "SELECT id, balance FROM accounts WHERE volunteer_id = @Id", new { Id = id });
             var approvedMinutes = connection.ExecuteScalar<long>(
                 "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
             var thisYear = connection.Query<(string StartedAt, int Minutes, int? Score)>(
@@ -74,10 +75,10 @@ public static class PointsApi
                     """,
                     new { Id = id, From = Sql.Time(yearStart), To = Sql.Time(yearEnd) })
                 .Select(r => new ApprovedService(Sql.ParseTime(r.StartedAt), r.Minutes, r.Score));
-            var expiring = rules.Expiry == ExpiryPolicy.EndOfFollowingYear
-                ? Lots.NextExpiry(LotKeeping.LotsOf(connection, connection.ExecuteScalar<long?>(
-                    "SELECT id FROM accounts WHERE volunteer_id = @Id", new { Id = id }) ?? 0), community.Zone)
+            var expiring = rules.Expiry == ExpiryPolicy.EndOfFollowingYear && account is { } a
+                ? Lots.NextExpiry(LotKeeping.LotsOf(connection, a.Id), community.Zone)
                 : null;
+            var balance = account?.Balance ?? 0;
             return (balance, approvedMinutes, YearStats.From(year, thisYear, community.Zone), rules, expiring);
         });
 

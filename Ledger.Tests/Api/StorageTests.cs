@@ -96,6 +96,28 @@ public sealed class StorageTests
         Assert.That(string.CompareOrdinal(Sql.Time(local), Sql.Time(local.AddMilliseconds(1))), Is.LessThan(0));
     }
 
+    [TestCase("0001-01-01T00:00:00.000Z")]
+    [TestCase("2024-02-29T23:59:59.999Z")]
+    [TestCase("2026-11-23T05:12:01.007Z")]
+    [TestCase("9999-12-31T23:59:59.999Z")]
+    public void StoredTimes_ReadAndWriteBackUnchanged(string stored)
+    {
+        var parsed = Sql.ParseTime(stored);
+        Assert.That(parsed, Is.EqualTo(DateTimeOffset.Parse(stored, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(parsed.Offset, Is.EqualTo(TimeSpan.Zero));
+        Assert.That(Sql.Time(parsed), Is.EqualTo(stored));
+    }
+
+    [Test]
+    public void OtherIsoTimes_AreStillRead_AndImpossibleOnesRefused()
+    {
+        Assert.That(Sql.ParseTime("2026-03-01T08:30:15+08:00"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
+        Assert.That(Sql.ParseTime("2026-03-01T00:30:15Z"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
+        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-02-30T00:00:00.000Z"));
+        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-13-01T00:00:00.000Z"));
+        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-01-01T24:00:00.000Z"));
+    }
+
     private sealed class TimeRow
     {
         public DateTimeOffset At { get; init; }
