@@ -254,6 +254,37 @@ public sealed class HoursToPointsTests
         await Seed.Problem(await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger?kind=bonus"), HttpStatusCode.BadRequest, "validation");
     }
 
+    [TestCase(2, new[] { 2, 2, 1 })]
+    [TestCase(4, new[] { 4, 1 })]
+    [TestCase(5, new[] { 5 })]
+    [TestCase(50, new[] { 5 })]
+    public async Task VolunteerLedger_PagesEveryMoveOnce_NewestFirst(int limit, int[] pageSizes)
+    {
+        var v = await NewVolunteer();
+        for (var amount = 1; amount <= 5; amount++)
+            await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v}/adjustments", new { amount, reason = $"第{amount}次" });
+
+        var client = _app.Client(_staff);
+        var seen = new List<long>();
+        var sizes = new List<int>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await client.GetAsync($"/api/v1/volunteers/{v}/ledger?limit={limit}" + (cursor is null ? "" : $"&cursor={cursor}"))).Read<JsonElement>();
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            sizes.Add(items.Count);
+            seen.AddRange(items.Select(i => i.GetProperty("amount").GetInt64()));
+            Assert.That(items.Select(i => i.GetProperty("at").GetString()), Has.All.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.That(sizes, Is.EqualTo(pageSizes));
+        Assert.That(seen, Is.EqualTo(new long[] { 5, 4, 3, 2, 1 }));
+        var accrualsOnly = await (await client.GetAsync($"/api/v1/volunteers/{v}/ledger?kind=accrual&limit=1")).Read<JsonElement>();
+        Assert.That((accrualsOnly.GetProperty("items").GetArrayLength(), accrualsOnly.GetProperty("nextCursor").ValueKind), Is.EqualTo((0, JsonValueKind.Null)));
+    }
+
     [Test]
     public async Task TrialBalance_IsZero_NowAndAsOfAnyTime()
     {
