@@ -153,16 +153,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 
 public sealed class Report
 {
-    private readonly List<(string Name, LoadResult Result, string Ceiling)> _scenarios = new();
+    private readonly List<(string Name, LoadResult Result, string[] Ceilings)> _scenarios = new();
     private readonly Dictionary<string, (string Name, double PerSecond)> _ceilings = new();
 
     public double PeakRssMb { get; set; }
 
     public List<string> Notes { get; } = new();
 
-    public void Add(string name, LoadResult result, string ceiling)
+    public void Add(string name, LoadResult result, params string[] ceilings)
     {
-        _scenarios.Add((name, result, ceiling));
+        _scenarios.Add((name, result, ceilings));
         Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}");
     }
 
@@ -177,9 +177,10 @@ public sealed class Report
         var s = new StringBuilder();
         s.AppendLine("| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to ceiling |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---|");
-        foreach (var (name, r, ceiling) in _scenarios)
+        foreach (var (name, r, ceilings) in _scenarios)
         {
-            var ratio = _ceilings.TryGetValue(ceiling, out var c) ? $"{r.RequestsPerSecond / c.PerSecond:0.00} × ({ceiling})" : "—";
+            var ratios = ceilings.Where(_ceilings.ContainsKey).Select(id => $"{r.RequestsPerSecond / _ceilings[id].PerSecond:0.00} × ({id})").ToList();
+            var ratio = ratios.Count == 0 ? "—" : string.Join(", ", ratios);
             s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {ratio} |");
         }
         s.AppendLine();

@@ -34,9 +34,11 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
         await load.Warm(service.BaseAddress, scenario, TimeSpan.FromSeconds(3));
 
     if (options.Wants("record-and-approve"))
-        report.Add("record-and-approve", await load.Run(service.BaseAddress, Scenarios.RecordAndApprove(seed)), "a");
+        report.Add("record-and-approve", await load.Run(service.BaseAddress, Scenarios.RecordAndApprove(seed)), "a", "a-bare");
     if (options.Wants("redemption"))
-        report.Add("redemption", await load.Run(service.BaseAddress, Scenarios.Redeem(seed)), "a");
+        report.Add("redemption", await load.Run(service.BaseAddress, Scenarios.Redeem(seed)), "a", "a-bare");
+    if (options.Wants("community"))
+        report.Add("community (one row)", await load.Run(service.BaseAddress, new Scenario(seed.StaffKey, _ => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/communities/{seed.CommunityId}"))), "c");
     if (options.Wants("summary"))
         report.Add("volunteer summary", await load.Run(service.BaseAddress, Scenarios.Summary(seed)), "c");
     if (options.Wants("ledger"))
@@ -45,8 +47,12 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
 
     if (options.Wants("ceilings"))
     {
-        report.Ceiling("a", "raw SQLite, one transaction per record-and-approve", RawSqlite.Run(Path.Combine(work, "raw-a.db"), batch: 1, options.Duration));
-        report.Ceiling("b", "raw SQLite, 100 record-and-approves per transaction", RawSqlite.Run(Path.Combine(work, "raw-b.db"), batch: 100, options.Duration));
+        report.Ceiling("a", "raw SQLite, the service's schema, one transaction per record-and-approve",
+            RawSqlite.RunOnServiceSchema(Path.Combine(work, "raw-a.db"), repo, batch: 1, options.Duration));
+        report.Ceiling("b", "raw SQLite, the service's schema, 100 record-and-approves per transaction",
+            RawSqlite.RunOnServiceSchema(Path.Combine(work, "raw-b.db"), repo, batch: 100, options.Duration));
+        report.Ceiling("a-bare", "raw SQLite, bare tables (fewer indexes, no foreign keys), one transaction per record-and-approve",
+            RawSqlite.Run(Path.Combine(work, "raw-a-bare.db"), batch: 1, options.Duration));
         await using var empty = await EmptyServer.StartProcess();
         report.Ceiling("c", "empty minimal-API endpoint on Kestrel", (await load.Run(empty.BaseAddress, Scenarios.Empty())).RequestsPerSecond);
     }
