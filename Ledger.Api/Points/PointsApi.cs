@@ -53,13 +53,12 @@ public static class PointsApi
     public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenReadAsync();
-        var volunteer = VolunteerQueries.ById(connection, id);
-        if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+        if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
         // One read transaction: the balance and the hours come from the same committed state.
         var (balance, approvedMinutes, stats, rules, expiring) = Database.Snapshot(connection, () =>
         {
-            var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
+            var community = CommunityContext.Load(connection, communityId)!;
             var now = clock.GetUtcNow();
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
@@ -112,8 +111,7 @@ public static class PointsApi
         if (kind is not null && !Books.KindNames.Contains(kind))
             return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", Books.KindNames)));
         await using var connection = await database.OpenReadAsync();
-        var volunteer = VolunteerQueries.ById(connection, id);
-        if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+        if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
 
         var filters = new Filters()

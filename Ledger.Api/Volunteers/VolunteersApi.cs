@@ -208,6 +208,10 @@ public static class VolunteerQueries
     public static VolunteerRow? ById(IDbConnection connection, long id) =>
         connection.QuerySingleOrDefault<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers WHERE id = @Id", new { Id = id });
 
+    /// <summary>The volunteer's community, or null when there is no such volunteer: all an access check needs.</summary>
+    public static long? CommunityOf(IDbConnection connection, long id) =>
+        connection.ExecuteScalar<long?>("SELECT community_id FROM volunteers WHERE id = @Id", new { Id = id });
+
     public static VolunteerRow? ByCode(IDbConnection connection, string memberCode) =>
         connection.QuerySingleOrDefault<VolunteerRow>(
             $"SELECT {VolunteerRow.Columns} FROM volunteers WHERE member_code = @Code", new { Code = memberCode });
