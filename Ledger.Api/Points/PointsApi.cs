@@ -120,18 +120,24 @@ public static class PointsApi
             .Where("t.kind = @Kind", "Kind", kind)
             .Where("t.at >= @From", "From", Filters.Time(from))
             .Where("t.at < @To", "To", Filters.Time(to));
-        var rows = connection.Query<(long PostingId, string Item)>(
-            $"""
-            SELECT p.id, {LedgerItemJson}
-            FROM accounts a
-            JOIN postings p ON p.account_id = a.id
-            JOIN ledger_transactions t ON t.id = p.transaction_id
-            {filters.Sql}
-            ORDER BY p.id DESC
-            {Sql.LimitTake}
-            """, filters.Parameters);
+        // Read with typed getters rather than mapped: two columns a row, one native call fewer each.
+        var rows = new List<(long PostingId, RawJson Item)>(page.Value.Take);
+        using (var reader = connection.ExecuteReader(
+                   $"""
+                   SELECT p.id, {LedgerItemJson}
+                   FROM accounts a
+                   JOIN postings p ON p.account_id = a.id
+                   JOIN ledger_transactions t ON t.id = p.transaction_id
+                   {filters.Sql}
+                   ORDER BY p.id DESC
+                   {Sql.LimitTake}
+                   """, filters.Parameters))
+        {
+            while (reader.Read())
+                rows.Add((reader.GetInt64(0), new RawJson(reader.GetString(1))));
+        }
         var items = Paging.ToPage(rows, page.Value, r => r.PostingId);
-        return TypedResults.Ok(new Page<RawJson>(items.Items.Select(r => new RawJson(r.Item)).ToList(), items.NextCursor));
+        return TypedResults.Ok(new Page<RawJson>(items.Items.Select(r => r.Item).ToList(), items.NextCursor));
     }
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Adjust(long id, AdjustmentRequest request, Caller caller, Writer writer)
