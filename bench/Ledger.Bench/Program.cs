@@ -7,7 +7,7 @@ using Ledger.Bench;
 // The benchmark: the real service (Release, its own process, a real SQLite file with the production settings) under
 // C concurrent HTTP clients, next to the ceilings it is compared with, measured on the same disk in the same run.
 //   dotnet run -c Release --project bench/Ledger.Bench -- [--duration 10] [--clients 64] [--volunteers 2000] [--only a,b]
-// Scenarios for --only: record-and-approve, redemption, summary, ledger, ceilings, verify. --scale adds the 10M-posting database.
+// Scenarios for --only: record-and-approve, redemption, community, summary, ledger, ceilings, verify. --scale adds the 10M-posting database.
 // A second mode serves the empty endpoint for ceiling (c): --serve-empty PORT.
 
 if (args.Length == 2 && args[0] == "--serve-empty")
