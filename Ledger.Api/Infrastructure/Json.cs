@@ -15,9 +15,9 @@ public sealed class UtcTimeJsonConverter : JsonConverter<DateTimeOffset>
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
-        Span<char> text = stackalloc char[Sql.TimeFormat.Length];
-        value.ToUniversalTime().TryFormat(text, out var written, Sql.TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
-        writer.WriteStringValue(text[..written]);
+        Span<char> text = stackalloc char[Sql.TimeLength];
+        Sql.FormatTime(value, text);
+        writer.WriteStringValue(text);
     }
 }
 
