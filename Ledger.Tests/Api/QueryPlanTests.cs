@@ -34,14 +34,7 @@ public sealed partial class QueryPlanTests
     public async Task EveryListQuery_UsesAnIndexForItsFilters()
     {
         await using var app = new LedgerApp();
-        var community = await Seed.Community(app);
-        var staff = (await Seed.Key(app, "staff", community)).Key;
-        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
-        await Records.Submit(app, staff, v, 60, approveScore: 5);
-        var reward = (await (await app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name = "x", pointsCost = 1, stock = 9 }))
-            .Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
-        await app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
-
+        var (community, v) = await SomethingOfEachKind(app);
         var seen = await StatementsPrepared(app, ListUrls(community, v));
         var lists = seen.Where(sql => sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && sql.Contains("LIMIT", StringComparison.Ordinal)).ToList();
         Assert.That(lists, Has.Count.GreaterThanOrEqualTo(20), "the list queries were not seen");
@@ -80,10 +73,7 @@ public sealed partial class QueryPlanTests
     public async Task ListQueries_StayPrepared_WhenBound()
     {
         await using var app = new LedgerApp();
-        var community = await Seed.Community(app);
-        var staff = (await Seed.Key(app, "staff", community)).Key;
-        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
-        await Records.Submit(app, staff, v, 60, approveScore: 5);
+        var (community, v) = await SomethingOfEachKind(app);
         var statements = await StatementsPrepared(app, ListUrls(community, v).Where(u => !u.Contains("q=", StringComparison.Ordinal)));
 
         using var db = app.OpenDatabase();
@@ -107,6 +97,19 @@ public sealed partial class QueryPlanTests
 
     /// <summary>SQLITE_STMTSTATUS_REPREPARE: how often SQLite re-prepared a statement on its own.</summary>
     private const int SqliteStatementReprepares = 5;
+
+    /// <summary>A community with a volunteer who has an approved record and a redemption, so every list has a row.</summary>
+    private static async Task<(long Community, long Volunteer)> SomethingOfEachKind(LedgerApp app)
+    {
+        var community = await Seed.Community(app);
+        var staff = (await Seed.Key(app, "staff", community)).Key;
+        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
+        await Records.Submit(app, staff, v, 60, approveScore: 5);
+        var reward = (await (await app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name = "x", pointsCost = 1, stock = 9 }))
+            .Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        await app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+        return (community, v);
+    }
 
     /// <summary>Every SQL text the API prepares while answering these URLs.</summary>
     private static async Task<List<string>> StatementsPrepared(LedgerApp app, IEnumerable<string> urls)
