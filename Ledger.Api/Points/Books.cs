@@ -89,8 +89,11 @@ public static class Books
     }
 
     /// <summary>A volunteer's kept balance; zero before their first posting.</summary>
-    public static long Balance(IDbConnection connection, long volunteerId) =>
-        connection.ExecuteScalar<long?>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = volunteerId }) ?? 0;
+    public static long Balance(IDbConnection connection, long volunteerId) => VolunteerAccount(connection, volunteerId)?.Balance ?? 0;
+
+    /// <summary>A volunteer's account and kept balance; null before their first posting.</summary>
+    public static (long Id, long Balance)? VolunteerAccount(IDbConnection connection, long volunteerId) =>
+        connection.QuerySingleOrDefault<(long Id, long Balance)?>("SELECT id, balance FROM accounts WHERE volunteer_id = @V", new { V = volunteerId });
 
     /// <summary>A transaction's postings as Core sees them, to build its compensation.</summary>
     public static IReadOnlyList<Posting> PostingsOf(IDbConnection connection, long transactionId) =>

@@ -63,8 +63,7 @@ public static class PointsApi
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
-            var account = connection.QuerySingleOrDefault<(long Id, long Balance)?>(
-                "SELECT id, balance FROM accounts WHERE volunteer_id = @Id", new { Id = id });
+            var account = Books.VolunteerAccount(connection, id);
             var approvedMinutes = connection.ExecuteScalar<long>(
                 "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
             // Read with typed getters rather than mapped: a busy year is hundreds of rows.
