@@ -190,6 +190,8 @@ public sealed class EmptyServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int Pid => _process.Id;
+
     public static async Task Run(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -39,6 +39,19 @@ public static class Paths
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>CPU a process has used so far, user and kernel, all threads (/proc/PID/stat); Linux only.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    /// <summary>USER_HZ, the unit of /proc times: 100 on every Linux the runtime supports.</summary>
+    private const int ClockTicksPerSecond = 100;
+
     /// <summary>Peak resident set of a process (VmHWM), in MB; Linux only.</summary>
     public static double PeakRssMb(int pid)
     {
@@ -154,7 +167,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 public sealed class Report
 {
     private readonly List<(string Name, LoadResult Result, string[] Ceilings)> _scenarios = new();
-    private readonly Dictionary<string, (string Name, double PerSecond)> _ceilings = new();
+    private readonly Dictionary<string, (string Name, double PerSecond, double ServerCpuMicros)> _ceilings = new();
 
     public double PeakRssMb { get; set; }
 
@@ -163,29 +176,32 @@ public sealed class Report
     public void Add(string name, LoadResult result, params string[] ceilings)
     {
         _scenarios.Add((name, result, ceilings));
-        Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}");
+        Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}, service CPU {result.ServerCpuMicros:0} µs/req");
     }
 
-    public void Ceiling(string id, string name, double perSecond)
+    public void Ceiling(string id, string name, double perSecond, double serverCpuMicros = double.NaN)
     {
-        _ceilings[id] = (name, perSecond);
-        Console.WriteLine($"  ceiling ({id}) {name}: {perSecond:0}/s");
+        _ceilings[id] = (name, perSecond, serverCpuMicros);
+        Console.WriteLine($"  ceiling ({id}) {name}: {perSecond:0}/s{CpuNote(serverCpuMicros)}");
     }
+
+    private static string CpuNote(double serverCpuMicros) =>
+        double.IsNaN(serverCpuMicros) ? "" : string.Create(CultureInfo.InvariantCulture, $", server CPU {serverCpuMicros:0} µs/req");
 
     public string Render()
     {
         var s = new StringBuilder();
-        s.AppendLine("| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to ceiling |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        s.AppendLine("| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | service CPU µs/req | ratio to ceiling |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (name, r, ceilings) in _scenarios)
         {
             var ratios = ceilings.Where(_ceilings.ContainsKey).Select(id => $"{r.RequestsPerSecond / _ceilings[id].PerSecond:0.00} × ({id})").ToList();
             var ratio = ratios.Count == 0 ? "—" : string.Join(", ", ratios);
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {ratio} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {r.ServerCpuMicros:0} | {ratio} |");
         }
         s.AppendLine();
-        foreach (var (id, (name, perSecond)) in _ceilings.OrderBy(c => c.Key))
-            s.AppendLine(CultureInfo.InvariantCulture, $"- ceiling ({id}) {name}: {perSecond:0}/s");
+        foreach (var (id, (name, perSecond, cpu)) in _ceilings.OrderBy(c => c.Key))
+            s.AppendLine(CultureInfo.InvariantCulture, $"- ceiling ({id}) {name}: {perSecond:0}/s{CpuNote(cpu)}");
         if (!double.IsNaN(PeakRssMb) && PeakRssMb > 0)
             s.AppendLine(CultureInfo.InvariantCulture, $"- peak RSS of the service: {PeakRssMb:0} MB");
         foreach (var note in Notes)

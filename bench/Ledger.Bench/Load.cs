@@ -5,7 +5,9 @@ using System.Text.Json;
 
 namespace Ledger.Bench;
 
-public sealed record LoadResult(double RequestsPerSecond, double P50, double P95, double P99, long Errors, long Requests);
+/// <param name="ServerCpuMicros">CPU the serving process spent per request (all its threads, user and kernel): steadier
+/// than requests/s on a shared machine, since the load client's own share does not enter it.</param>
+public sealed record LoadResult(double RequestsPerSecond, double P50, double P95, double P99, long Errors, long Requests, double ServerCpuMicros = double.NaN);
 
 /// <summary>What one scenario sends: a request per sequence number, with the key it is sent with.</summary>
 public sealed record Scenario(string? Key, Func<long, HttpRequestMessage> Make);
@@ -21,11 +23,13 @@ public sealed class LoadRunner(int clients, TimeSpan duration)
         await Drive(http, scenario, length);
     }
 
-    public async Task<LoadResult> Run(Uri baseAddress, Scenario scenario)
+    public async Task<LoadResult> Run(Uri baseAddress, Scenario scenario, int serverPid)
     {
         using var http = ServiceProcess.NewClient(baseAddress, scenario.Key, clients * 2);
         await Drive(http, scenario, TimeSpan.FromSeconds(2));
-        return await Drive(http, scenario, duration);
+        var cpuBefore = Paths.CpuTime(serverPid);
+        var result = await Drive(http, scenario, duration);
+        return result with { ServerCpuMicros = (Paths.CpuTime(serverPid) - cpuBefore).TotalMicroseconds / Math.Max(1, result.Requests) };
     }
 
     private async Task<LoadResult> Drive(HttpClient http, Scenario scenario, TimeSpan length)

@@ -34,15 +34,15 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
         await load.Warm(service.BaseAddress, scenario, TimeSpan.FromSeconds(3));
 
     if (options.Wants("record-and-approve"))
-        report.Add("record-and-approve", await load.Run(service.BaseAddress, Scenarios.RecordAndApprove(seed)), "a", "a-bare");
+        report.Add("record-and-approve", await load.Run(service.BaseAddress, Scenarios.RecordAndApprove(seed), service.Pid), "a", "a-bare");
     if (options.Wants("redemption"))
-        report.Add("redemption", await load.Run(service.BaseAddress, Scenarios.Redeem(seed)), "a", "a-bare");
+        report.Add("redemption", await load.Run(service.BaseAddress, Scenarios.Redeem(seed), service.Pid), "a", "a-bare");
     if (options.Wants("community"))
-        report.Add("community (one row)", await load.Run(service.BaseAddress, new Scenario(seed.StaffKey, _ => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/communities/{seed.CommunityId}"))), "c");
+        report.Add("community (one row)", await load.Run(service.BaseAddress, new Scenario(seed.StaffKey, _ => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/communities/{seed.CommunityId}")), service.Pid), "c");
     if (options.Wants("summary"))
-        report.Add("volunteer summary", await load.Run(service.BaseAddress, Scenarios.Summary(seed)), "c");
+        report.Add("volunteer summary", await load.Run(service.BaseAddress, Scenarios.Summary(seed), service.Pid), "c");
     if (options.Wants("ledger"))
-        report.Add("volunteer ledger, first page", await load.Run(service.BaseAddress, Scenarios.LedgerPage(seed)), "c");
+        report.Add("volunteer ledger, first page", await load.Run(service.BaseAddress, Scenarios.LedgerPage(seed), service.Pid), "c");
     report.PeakRssMb = service.PeakRssMb();
 
     if (options.Wants("ceilings"))
@@ -54,7 +54,8 @@ await using (var service = await ServiceProcess.Start(repo, work, "bench.db"))
         report.Ceiling("a-bare", "raw SQLite, bare tables (fewer indexes, no foreign keys), one transaction per record-and-approve",
             RawSqlite.Run(Path.Combine(work, "raw-a-bare.db"), batch: 1, options.Duration));
         await using var empty = await EmptyServer.StartProcess();
-        report.Ceiling("c", "empty minimal-API endpoint on Kestrel", (await load.Run(empty.BaseAddress, Scenarios.Empty())).RequestsPerSecond);
+        var emptyResult = await load.Run(empty.BaseAddress, Scenarios.Empty(), empty.Pid);
+        report.Ceiling("c", "empty minimal-API endpoint on Kestrel", emptyResult.RequestsPerSecond, emptyResult.ServerCpuMicros);
     }
 
     if (options.Wants("verify"))
@@ -69,8 +70,8 @@ if (options.Scale)
     var load = new LoadRunner(options.Clients, options.Duration);
     await load.Warm(big.BaseAddress, Scenarios.Summary(scaleSeed), TimeSpan.FromSeconds(3));
     await load.Warm(big.BaseAddress, Scenarios.LedgerPage(scaleSeed), TimeSpan.FromSeconds(3));
-    report.Add("volunteer summary, 10M postings", await load.Run(big.BaseAddress, Scenarios.Summary(scaleSeed)), "c");
-    report.Add("volunteer ledger page, 10M postings", await load.Run(big.BaseAddress, Scenarios.LedgerPage(scaleSeed)), "c");
+    report.Add("volunteer summary, 10M postings", await load.Run(big.BaseAddress, Scenarios.Summary(scaleSeed), big.Pid), "c");
+    report.Add("volunteer ledger page, 10M postings", await load.Run(big.BaseAddress, Scenarios.LedgerPage(scaleSeed), big.Pid), "c");
 }
 
 Console.WriteLine();
