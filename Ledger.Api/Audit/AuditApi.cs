@@ -10,7 +10,7 @@ public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor
 
 public sealed record BrokenItem(string Kind, long Id);
 
-public sealed record VerifyResponse(bool Ok, long CheckedEvents, long CheckedTransactions, BrokenItem? FirstBroken);
+public sealed record VerifyResponse(bool Ok, long CheckedEvents, long CheckedTransactions, BrokenItem? FirstBroken, long CheckedStatementLines);
 
 public static class AuditApi
 {
@@ -24,7 +24,7 @@ public static class AuditApi
             .RequireAuthorization(Policies.Audit);
         group.MapGet("/verify", Verify)
             .WithName("VerifyChains")
-            .WithSummary("Recompute both hash chains; ok is false with the first broken item when a row was edited or removed behind the service's back.")
+            .WithSummary("Recompute both hash chains and compare the volunteers' statement lines with the books; ok is false with the first broken item when a row was edited or removed behind the service's back.")
             .RequireAuthorization(Policies.Audit);
         return app;
     }
@@ -70,8 +70,9 @@ public static class AuditApi
         {
             var (events, brokenEvent) = VerifyEvents(connection);
             var (transactions, brokenTransaction) = VerifyTransactions(connection);
-            var first = brokenEvent ?? brokenTransaction;
-            return new VerifyResponse(first is null, events, transactions, first);
+            var (lines, brokenLine) = VerifyStatementLines(connection);
+            var first = brokenEvent ?? brokenTransaction ?? brokenLine;
+            return new VerifyResponse(first is null, events, transactions, first, lines);
         });
         return TypedResults.Ok(result);
     }
@@ -141,6 +142,42 @@ public static class AuditApi
             }
         }
         return Close() is { } last ? (count, last) : (count, null);
+    }
+
+    /// <summary>
+    /// The statement lines are a copy of the books (migration 0007), so they are checked against them rather than
+    /// chained: every line must match its posting and transaction, and every posting to a volunteer must have its line.
+    /// A broken item names the posting.
+    /// </summary>
+    private static (long Checked, BrokenItem? Broken) VerifyStatementLines(System.Data.IDbConnection connection)
+    {
+        var count = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM statement_lines");
+        var differing = connection.ExecuteScalar<long?>(
+            """
+            SELECT MIN(s.posting_id) FROM statement_lines s
+            LEFT JOIN postings p ON p.id = s.posting_id
+            LEFT JOIN ledger_transactions t ON t.id = p.transaction_id
+            WHERE t.id IS NULL
+               OR p.account_id <> s.account_id OR p.transaction_id <> s.transaction_id
+               OR p.amount <> s.amount OR p.balance_after <> s.balance_after
+               OR t.at <> s.at OR t.kind <> s.kind
+               OR t.reference IS DISTINCT FROM s.reference OR t.memo IS DISTINCT FROM s.memo
+            """);
+        var missing = connection.ExecuteScalar<long?>(
+            """
+            SELECT MIN(p.id) FROM postings p
+            JOIN accounts a ON a.id = p.account_id
+            WHERE a.volunteer_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.account_id = p.account_id AND s.posting_id = p.id)
+            """);
+        var first = (differing, missing) switch
+        {
+            ({ } d, { } m) => Math.Min(d, m),
+            ({ } d, null) => d,
+            (null, { } m) => m,
+            _ => (long?)null,
+        };
+        return (count, first is { } id ? new BrokenItem("statementLine", id) : null);
     }
 
     private sealed class EventRow

@@ -54,12 +54,31 @@ public static class Books
             var balance = w.Connection.ExecuteScalar<long>(
                 "UPDATE accounts SET balance = balance + @Amount WHERE id = @Id RETURNING balance",
                 new { posting.Amount, Id = accountId });
-            w.Connection.Execute(
-                "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES (@TransactionId, @AccountId, @Amount, @Balance)",
+            var postingId = w.Connection.ExecuteScalar<long>(
+                "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES (@TransactionId, @AccountId, @Amount, @Balance) RETURNING id",
                 new { TransactionId = transactionId, AccountId = accountId, posting.Amount, Balance = balance });
             balances[posting.Account] = balance;
-            if (posting.Account.Kind == AccountKind.Volunteer)
-                volunteerMoves.Add(new BalanceMove(accountId, balance - posting.Amount, balance));
+            if (posting.Account.Kind != AccountKind.Volunteer)
+                continue;
+            volunteerMoves.Add(new BalanceMove(accountId, balance - posting.Amount, balance));
+            // The volunteer's statement (migration 0007): what their ledger page shows, in the page's order.
+            w.Connection.Execute(
+                """
+                INSERT INTO statement_lines (account_id, posting_id, transaction_id, at, kind, amount, balance_after, reference, memo)
+                VALUES (@AccountId, @PostingId, @TransactionId, @At, @Kind, @Amount, @Balance, @Reference, @Memo)
+                """,
+                new
+                {
+                    AccountId = accountId,
+                    PostingId = postingId,
+                    TransactionId = transactionId,
+                    At = w.NowText,
+                    Kind = kind,
+                    posting.Amount,
+                    Balance = balance,
+                    Reference = reference,
+                    Memo = memo,
+                });
         }
         LotKeeping.Apply(w, entry, transactionId, reversesId, volunteerMoves);
         return new Posted(transactionId, balances);

@@ -42,6 +42,73 @@ public sealed class AuditTests
         using var db = _app.OpenDatabase();
         Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
         Assert.That(result.GetProperty("checkedTransactions").GetInt64(), Is.EqualTo(4));
+        // Three accruals to one volunteer, and a transfer out of their account into another's.
+        Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
+    }
+
+    [TestCase("amount = amount + 10")]
+    [TestCase("balance_after = balance_after - 1")]
+    [TestCase("memo = 'for the rice'")]
+    [TestCase("at = '2020-01-01T00:00:00.000Z'")]
+    public async Task AStatementLineEditedInTheFile_IsFound_AndNamesItsPosting(string edit)
+    {
+        await _app.Stop();
+        long edited;
+        using (var db = _app.OpenDatabase())
+        {
+            // The second accrual's line: its memo is empty, so the memo edit also proves NULL is compared.
+            edited = db.ExecuteScalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
+            db.Execute("DROP TRIGGER statement_lines_are_append_only_u");
+            db.Execute($"UPDATE statement_lines SET {edit} WHERE posting_id = @P", new { P = edited });
+        }
+        await _app.Restart();
+
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False, result.ToString());
+        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("statementLine"));
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(edited));
+    }
+
+    [Test]
+    public async Task AStatementLineDeletedInTheFile_IsFound()
+    {
+        await _app.Stop();
+        long deleted;
+        using (var db = _app.OpenDatabase())
+        {
+            deleted = db.ExecuteScalar<long>("SELECT MAX(posting_id) FROM statement_lines");
+            db.Execute("DROP TRIGGER statement_lines_are_append_only_d");
+            db.Execute("DELETE FROM statement_lines WHERE posting_id = @P", new { P = deleted });
+        }
+        await _app.Restart();
+
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("statementLine"));
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(deleted));
+    }
+
+    [Test]
+    public async Task ADatabaseFromBeforeStatementLines_GetsThemOnUpgrade_AndShowsTheSameLedger()
+    {
+        using var file = _app.OpenDatabase();
+        var v = file.ExecuteScalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
+        var before = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        await _app.Stop();
+        using (var db = _app.OpenDatabase())
+        {
+            // The database as migration 0006 left it.
+            db.Execute("DROP TABLE statement_lines");
+            db.Execute("DELETE FROM schema_migrations WHERE version = 7");
+        }
+        await _app.Restart();
+
+        var after = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        Assert.That(after, Is.EqualTo(before));
+        Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("items").GetArrayLength(), Is.EqualTo(4));
+        var result = await Verify();
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
+        Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
     }
 
     [Test]

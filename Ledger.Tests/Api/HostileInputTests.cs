@@ -108,11 +108,16 @@ public sealed class HostileInputTests
     {
         using var db = _app.OpenDatabase();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var table in db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+        foreach (var (table, withoutRowid) in db.Query<(string, bool)>(
+                     "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name <> 'sqlite_schema' ORDER BY name"))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(table));
+            // A table without rowid is ordered by its primary key.
+            var order = withoutRowid
+                ? string.Join(", ", db.Query<string>("SELECT name FROM pragma_table_info(@Table) WHERE pk > 0 ORDER BY pk", new { Table = table }).Select(c => $"\"{c}\""))
+                : "rowid";
             using var command = db.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {order}";
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 for (var i = 0; i < reader.FieldCount; i++)

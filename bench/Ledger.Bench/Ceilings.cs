@@ -102,7 +102,11 @@ public static class RawSqlite
         var hash = new string('0', 64);
         var insertTx = Prepare(c, $"INSERT INTO ledger_transactions (community_id, kind, at, reference, memo, actor_key_id, request_id, hash) VALUES (1, 'accrual', $at, $ref, 'patrol', 2, 'req', '{hash}') RETURNING id");
         var updateAccount = Prepare(c, "UPDATE accounts SET balance = balance + $amount WHERE id = $id RETURNING balance");
-        var insertPosting = Prepare(c, "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $id, $amount, $b)");
+        var insertPosting = Prepare(c, "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $id, $amount, $b) RETURNING id");
+        var insertLine = Prepare(c, """
+            INSERT INTO statement_lines (account_id, posting_id, transaction_id, at, kind, amount, balance_after, reference, memo)
+            VALUES ($id, $p, $t, $at, 'accrual', $amount, $b, $ref, 'patrol')
+            """);
         var upsertLot = Prepare(c, "INSERT INTO point_lots (account_id, year, remaining) VALUES ($id, 2026, 5) ON CONFLICT (account_id, year) DO UPDATE SET remaining = remaining + excluded.remaining RETURNING id");
         var insertMove = Prepare(c, "INSERT INTO lot_movements (transaction_id, lot_id, amount) VALUES ($t, $lot, 5)");
         var insertRecord = Prepare(c, """
@@ -131,7 +135,13 @@ public static class RawSqlite
                     Bind(updateAccount, ("$amount", amount), ("$id", account));
                     var balance = (long)updateAccount.ExecuteScalar()!;
                     Bind(insertPosting, ("$t", tx), ("$id", account), ("$amount", amount), ("$b", balance));
-                    insertPosting.ExecuteNonQuery();
+                    var posting = (long)insertPosting.ExecuteScalar()!;
+                    if (account == 1)
+                        continue;
+                    // The volunteer's statement line (migration 0007).
+                    Bind(insertLine, ("$id", account), ("$p", posting), ("$t", tx), ("$at", at), ("$amount", amount), ("$b", balance),
+                        ("$ref", $"service-record:{done + 1}"));
+                    insertLine.ExecuteNonQuery();
                 }
                 Bind(upsertLot, ("$id", volunteer + 1));
                 var lot = (long)upsertLot.ExecuteScalar()!;

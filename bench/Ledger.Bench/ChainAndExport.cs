@@ -131,7 +131,12 @@ public static class ChainAndExport
         using var insertTx = c.CreateCommand();
         insertTx.CommandText = "INSERT INTO ledger_transactions (id, community_id, kind, at, reference, memo, actor_key_id, request_id, reverses_id, hash) VALUES ($id, $c, 'adjustment', $at, 'bench', NULL, NULL, NULL, NULL, $hash)";
         using var insertPosting = c.CreateCommand();
-        insertPosting.CommandText = "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $a, $amount, 0)";
+        insertPosting.CommandText = "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $a, $amount, 0) RETURNING id";
+        using var insertLine = c.CreateCommand();
+        insertLine.CommandText = """
+            INSERT INTO statement_lines (account_id, posting_id, transaction_id, at, kind, amount, balance_after, reference, memo)
+            VALUES ($a, $p, $t, $at, 'adjustment', 1, 0, 'bench', NULL)
+            """;
         c.Execute("BEGIN IMMEDIATE");
         for (var i = 0; i < Transactions; i++)
         {
@@ -151,7 +156,16 @@ public static class ChainAndExport
                 insertPosting.Parameters.AddWithValue("$t", id);
                 insertPosting.Parameters.AddWithValue("$a", account);
                 insertPosting.Parameters.AddWithValue("$amount", amount);
-                insertPosting.ExecuteNonQuery();
+                var posting = (long)insertPosting.ExecuteScalar()!;
+                if (account != volunteer.AccountId)
+                    continue;
+                // The volunteer's statement line (migration 0007), as the service writes it with the posting.
+                insertLine.Parameters.Clear();
+                insertLine.Parameters.AddWithValue("$a", account);
+                insertLine.Parameters.AddWithValue("$p", posting);
+                insertLine.Parameters.AddWithValue("$t", id);
+                insertLine.Parameters.AddWithValue("$at", at);
+                insertLine.ExecuteNonQuery();
             }
         }
         c.Execute("COMMIT");

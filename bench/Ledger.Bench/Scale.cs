@@ -70,9 +70,20 @@ public static class Scale
         string? previous = null;
         using (var tx = c.CreateCommand())
         using (var posting = c.CreateCommand())
+        using (var line = c.CreateCommand())
         {
             tx.CommandText = "INSERT INTO ledger_transactions (id, community_id, kind, at, reference, memo, actor_key_id, request_id, reverses_id, hash) VALUES ($id, $c, 'adjustment', $at, 'scale', NULL, NULL, NULL, NULL, $hash)";
-            posting.CommandText = "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $a, $amount, $after)";
+            posting.CommandText = "INSERT INTO postings (transaction_id, account_id, amount, balance_after) VALUES ($t, $a, $amount, $after) RETURNING id";
+            line.CommandText = """
+                INSERT INTO statement_lines (account_id, posting_id, transaction_id, at, kind, amount, balance_after, reference, memo)
+                VALUES ($a, $p, $t, $at, 'adjustment', $amount, $after, 'scale', NULL)
+                """;
+            var lA = line.Parameters.Add("$a", SqliteType.Integer);
+            var lP = line.Parameters.Add("$p", SqliteType.Integer);
+            var lT = line.Parameters.Add("$t", SqliteType.Integer);
+            var lAt = line.Parameters.Add("$at", SqliteType.Text);
+            var lAmount = line.Parameters.Add("$amount", SqliteType.Integer);
+            var lAfter = line.Parameters.Add("$after", SqliteType.Integer);
             var tId = tx.Parameters.Add("$id", SqliteType.Integer);
             var tC = tx.Parameters.Add("$c", SqliteType.Integer);
             var tAt = tx.Parameters.Add("$at", SqliteType.Text);
@@ -92,7 +103,9 @@ public static class Scale
                 balances[v] += 10;
                 issuance[community] -= 10;
                 pT.Value = t; pA.Value = v; pAmount.Value = 10; pAfter.Value = balances[v];
-                posting.ExecuteNonQuery();
+                var postingId = (long)posting.ExecuteScalar()!;
+                lA.Value = v; lP.Value = postingId; lT.Value = t; lAt.Value = at; lAmount.Value = 10; lAfter.Value = balances[v];
+                line.ExecuteNonQuery();
                 pA.Value = Volunteers + community; pAmount.Value = -10; pAfter.Value = issuance[community];
                 posting.ExecuteNonQuery();
                 if (t % 500_000 == 0)
