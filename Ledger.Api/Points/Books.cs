@@ -61,24 +61,14 @@ public static class Books
             if (posting.Account.Kind != AccountKind.Volunteer)
                 continue;
             volunteerMoves.Add(new BalanceMove(accountId, balance - posting.Amount, balance));
-            // The volunteer's statement (migration 0007): what their ledger page shows, in the page's order.
+            // The volunteer's statement line (migration 0007), copied from the rows just written so it cannot differ.
             w.Connection.Execute(
                 """
                 INSERT INTO statement_lines (account_id, posting_id, transaction_id, at, kind, amount, balance_after, reference, memo)
-                VALUES (@AccountId, @PostingId, @TransactionId, @At, @Kind, @Amount, @Balance, @Reference, @Memo)
-                """,
-                new
-                {
-                    AccountId = accountId,
-                    PostingId = postingId,
-                    TransactionId = transactionId,
-                    At = w.NowText,
-                    Kind = kind,
-                    posting.Amount,
-                    Balance = balance,
-                    Reference = reference,
-                    Memo = memo,
-                });
+                SELECT p.account_id, p.id, t.id, t.at, t.kind, p.amount, p.balance_after, t.reference, t.memo
+                FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+                WHERE p.id = @PostingId
+                """, new { PostingId = postingId });
         }
         LotKeeping.Apply(w, entry, transactionId, reversesId, volunteerMoves);
         return new Posted(transactionId, balances);
