@@ -5,7 +5,8 @@ namespace Ledger.Tests.Builders;
 
 /// <summary>
 /// The books' invariants, read straight from the database: every transaction sums to zero, every community's trial
-/// balance is zero, every kept balance equals the sum of its postings and the last posting's balance_after.
+/// balance is zero, every kept balance equals the sum of its postings and the last posting's balance_after, and
+/// every posting to a volunteer has its statement line.
 /// </summary>
 public static class Invariants
 {
@@ -47,8 +48,24 @@ public static class Invariants
             """).ToList();
         var movementDrift = db.ExecuteScalar<long>(
             "SELECT COUNT(*) FROM point_lots l WHERE l.remaining <> (SELECT COALESCE(SUM(m.amount), 0) FROM lot_movements m WHERE m.lot_id = l.id)");
+        var volunteerPostings = db.ExecuteScalar<long>(
+            "SELECT COUNT(*) FROM postings p JOIN accounts a ON a.id = p.account_id WHERE a.kind = 'volunteer'");
+        var lines = db.ExecuteScalar<long>("SELECT COUNT(*) FROM statement_lines");
+        var unmatched = db.ExecuteScalar<long>(
+            """
+            SELECT COUNT(*) FROM postings p
+            JOIN accounts a ON a.id = p.account_id
+            JOIN ledger_transactions t ON t.id = p.transaction_id
+            WHERE a.kind = 'volunteer' AND NOT EXISTS (
+                SELECT 1 FROM statement_lines s
+                WHERE s.account_id = p.account_id AND s.posting_id = p.id AND s.transaction_id = t.id AND s.at = t.at
+                  AND s.kind = t.kind AND s.amount = p.amount AND s.balance_after = p.balance_after
+                  AND s.reference IS t.reference AND s.memo IS t.memo)
+            """);
         Assert.Multiple(() =>
         {
+            Assert.That(unmatched, Is.Zero, "postings to volunteers without a statement line that matches them");
+            Assert.That(lines, Is.EqualTo(volunteerPostings), "statement lines that are not one per posting to a volunteer");
             Assert.That(lotDrift, Is.Empty, "volunteer accounts whose lots do not hold max(0, balance)");
             Assert.That(movementDrift, Is.Zero, "lots whose remaining is not the sum of their movements");
             Assert.That(unbalanced, Is.Empty, "transactions whose postings do not sum to zero");
