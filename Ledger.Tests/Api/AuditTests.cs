@@ -46,46 +46,87 @@ public sealed class AuditTests
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
     }
 
+    /// <summary>Someone with the file edits it while the service is down; the service restarts and verifies.</summary>
+    /// <returns>The verify answer, and what the tampering returned (the id it touched).</returns>
+    private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<System.Data.IDbConnection, long> tamper)
+    {
+        await _app.Stop();
+        long touched;
+        using (var db = _app.OpenDatabase())
+            touched = tamper(db);
+        await _app.Restart();
+        return (await Verify(), touched);
+    }
+
+    private static void AssertBrokenAt(JsonElement result, string kind, long id)
+    {
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False, result.ToString());
+        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo(kind));
+        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(id));
+    }
+
+    [Test]
+    public async Task APostingEditedInTheFile_IsFoundAfterRestart()
+    {
+        var (result, touched) = await VerifyAfterTampering(db =>
+        {
+            // Someone with the file drops the guard and adds ten points to the second transaction's credit.
+            var edited = db.ExecuteScalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
+            db.Execute("DROP TRIGGER postings_are_append_only_u");
+            db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
+            return edited;
+        });
+        AssertBrokenAt(result, "transaction", touched);
+    }
+
+    [Test]
+    public async Task AnAuditEventDeletedInTheFile_IsFoundAfterRestart()
+    {
+        var (result, touched) = await VerifyAfterTampering(db =>
+        {
+            var deleted = db.ExecuteScalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
+            db.Execute("DELETE FROM audit_events WHERE id = @Id", new { Id = deleted });
+            return deleted;
+        });
+        // The chain breaks at the event that followed the removed one: its hash was built on the missing event's.
+        AssertBrokenAt(result, "auditEvent", touched + 1);
+    }
+
+    [Test]
+    public async Task AnEditedAuditDetail_IsFound()
+    {
+        var (result, _) = await VerifyAfterTampering(db => db.Execute("UPDATE audit_events SET detail = detail || ' ' WHERE id = 3"));
+        AssertBrokenAt(result, "auditEvent", 3);
+    }
+
     [TestCase("amount = amount + 10")]
     [TestCase("balance_after = balance_after - 1")]
     [TestCase("memo = 'for the rice'")]
     [TestCase("at = '2020-01-01T00:00:00.000Z'")]
     public async Task AStatementLineEditedInTheFile_IsFound_AndNamesItsPosting(string edit)
     {
-        await _app.Stop();
-        long edited;
-        using (var db = _app.OpenDatabase())
+        var (result, touched) = await VerifyAfterTampering(db =>
         {
             // The second accrual's line: its memo is empty, so the memo edit also proves NULL is compared.
-            edited = db.ExecuteScalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
+            var edited = db.ExecuteScalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_u");
             db.Execute($"UPDATE statement_lines SET {edit} WHERE posting_id = @P", new { P = edited });
-        }
-        await _app.Restart();
-
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False, result.ToString());
-        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("statementLine"));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(edited));
+            return edited;
+        });
+        AssertBrokenAt(result, "statementLine", touched);
     }
 
     [Test]
     public async Task AStatementLineDeletedInTheFile_IsFound()
     {
-        await _app.Stop();
-        long deleted;
-        using (var db = _app.OpenDatabase())
+        var (result, touched) = await VerifyAfterTampering(db =>
         {
-            deleted = db.ExecuteScalar<long>("SELECT MAX(posting_id) FROM statement_lines");
+            var deleted = db.ExecuteScalar<long>("SELECT MAX(posting_id) FROM statement_lines");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_d");
             db.Execute("DELETE FROM statement_lines WHERE posting_id = @P", new { P = deleted });
-        }
-        await _app.Restart();
-
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
-        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("statementLine"));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(deleted));
+            return deleted;
+        });
+        AssertBrokenAt(result, "statementLine", touched);
     }
 
     [Test]
@@ -94,72 +135,19 @@ public sealed class AuditTests
         using var file = _app.OpenDatabase();
         var v = file.ExecuteScalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
         var before = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
-        await _app.Stop();
-        using (var db = _app.OpenDatabase())
+
+        var (result, _) = await VerifyAfterTampering(db =>
         {
             // The database as migration 0006 left it.
             db.Execute("DROP TABLE statement_lines");
-            db.Execute("DELETE FROM schema_migrations WHERE version = 7");
-        }
-        await _app.Restart();
+            return db.Execute("DELETE FROM schema_migrations WHERE version = 7");
+        });
 
+        Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
+        Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
         var after = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
         Assert.That(after, Is.EqualTo(before));
         Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("items").GetArrayLength(), Is.EqualTo(4));
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
-        Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
-    }
-
-    [Test]
-    public async Task APostingEditedInTheFile_IsFoundAfterRestart()
-    {
-        await _app.Stop();
-        long edited;
-        using (var db = _app.OpenDatabase())
-        {
-            // Someone with the file drops the guard and adds ten points to the second transaction's credit.
-            edited = db.ExecuteScalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
-            db.Execute("DROP TRIGGER postings_are_append_only_u");
-            db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
-        }
-        await _app.Restart();
-
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
-        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("transaction"));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(edited));
-    }
-
-    [Test]
-    public async Task AnAuditEventDeletedInTheFile_IsFoundAfterRestart()
-    {
-        await _app.Stop();
-        long deleted;
-        using (var db = _app.OpenDatabase())
-        {
-            deleted = db.ExecuteScalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
-            db.Execute("DELETE FROM audit_events WHERE id = @Id", new { Id = deleted });
-        }
-        await _app.Restart();
-
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
-        // The chain breaks at the event that followed the removed one: its hash was built on the missing event's.
-        Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo("auditEvent"));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(deleted + 1));
-    }
-
-    [Test]
-    public async Task AnEditedAuditDetail_IsFound()
-    {
-        await _app.Stop();
-        using (var db = _app.OpenDatabase())
-            db.Execute("UPDATE audit_events SET detail = detail || ' ' WHERE id = 3");
-        await _app.Restart();
-        var result = await Verify();
-        Assert.That(result.GetProperty("ok").GetBoolean(), Is.False);
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(3));
     }
 
     [Test]
