@@ -110,8 +110,12 @@ public static class LedgerSetup
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        app.UseSwagger();
-        app.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
+        // Only under /swagger: Swagger UI matches every request's path against regular expressions otherwise.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        {
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
+        });
 
         app.UseRateLimiter();
         app.UseBodyLimit();
