@@ -170,13 +170,8 @@ public static class AuditApi
             WHERE a.volunteer_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM statement_lines s WHERE s.account_id = p.account_id AND s.posting_id = p.id)
             """);
-        var first = (differing, missing) switch
-        {
-            ({ } d, { } m) => Math.Min(d, m),
-            ({ } d, null) => d,
-            (null, { } m) => m,
-            _ => (long?)null,
-        };
+        // The lower posting id of the two, or none (Min skips nulls).
+        var first = new[] { differing, missing }.Min();
         return (count, first is { } id ? new BrokenItem("statementLine", id) : null);
     }
 
