@@ -12,7 +12,8 @@ using Ledger.Api.Rules;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 
-var builder = WebApplication.CreateBuilder(args);
+var (demo, hostArgs) = DemoData.Request.Parse(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
 if (Backup.IsRequested(args))
     return Backup.Run(args, builder.Configuration);
 
@@ -35,7 +36,8 @@ app.MapAuditApi();
 app.MapReportsApi();
 app.MapCertificatesApi();
 
-DemoData.ScheduleIfAsked(app, args);
+if (demo is not null)
+    return await DemoData.Run(app, demo);
 app.Run();
 return 0;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
 using Ledger.Api.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,6 +16,9 @@ public static class DemoData
 {
     public const string Flag = "--seed-demo";
 
+    /// <summary>Adds the demo to a database that already holds communities.</summary>
+    public const string ForceFlag = "--force";
+
     private static readonly string[] Names =
     [
         "王秀英", "李建国", "张桂兰", "刘志强", "陈美华", "杨国庆", "赵淑芬", "黄卫东", "周丽娟", "吴德明", "徐红梅", "孙海涛",
@@ -23,37 +27,76 @@ public static class DemoData
 
     private static readonly string[] Categories = ["elderly-care", "patrol", "environment", "culture", "anti-fraud"];
 
-    public static void ScheduleIfAsked(WebApplication app, string[] args)
+    /// <summary>
+    /// What the command line asks of the demo, and the arguments left for the host. Our flags are taken out before the
+    /// host reads the command line: it reads "--seed-demo --urls X" as seed-demo = "--urls" and drops X.
+    /// </summary>
+    public sealed record Request(bool Force)
     {
-        if (!args.Contains(Flag))
-            return;
-        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        public static (Request? Demo, string[] HostArgs) Parse(string[] args) =>
+            args.Contains(Flag)
+                ? (new Request(args.Contains(ForceFlag)), args.Where(a => a is not (Flag or ForceFlag)).ToArray())
+                : (null, args);
+    }
+
+    /// <summary>
+    /// Starts the service, refuses a database that already holds communities (unless forced), seeds the demo through
+    /// the API, prints the keys and keeps serving until stopped. Returns the process exit code.
+    /// </summary>
+    public static async Task<int> Run(WebApplication app, Request request)
+    {
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);
+
+        var existing = ExistingCommunities(app.Services.GetRequiredService<Database>());
+        if (existing.Count > 0 && !request.Force)
         {
-            try
-            {
-                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-                    .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
-                    .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);
-                var demo = await Seed(app.Services, address);
-                Console.WriteLine($"""
+            Console.Error.WriteLine($"""
 
-                    ==== Demo community ready: {demo.Records} approved records, {demo.Volunteers} volunteers, {demo.Rewards} rewards ====
-                    Counter page:  {address}/counter/   (paste the staff key)
-                    Swagger:       {address}/swagger
-                    staff key:     {demo.StaffKey}
-                    client key:    {demo.ClientKey}
-                    auditor key:   {demo.AuditorKey}
-                    admin key:     {demo.AdminKey}
-                    Try a member code at the counter: {demo.SampleCode} ({demo.SampleName})
-                    (Keys are shown only now; run with {Flag} again for a fresh demo community and keys.)
+                {Flag}: this database already holds {existing.Count} communit{(existing.Count == 1 ? "y" : "ies")} ({string.Join("、", existing.Take(3))}{(existing.Count > 3 ? "…" : "")}).
+                The demo is meant for an empty database, so nothing was added. Point ConnectionStrings__Ledger at a new
+                file for the demo, or run again with {Flag} {ForceFlag} to add a demo community to this database anyway.
 
-                    """);
-            }
-            catch (Exception ex)
-            {
-                app.Logger.LogError(ex, "Seeding the demo community failed");
-            }
-        }));
+                """);
+            await app.StopAsync();
+            return 2;
+        }
+
+        Demo demo;
+        try
+        {
+            demo = await Seed(app.Services, address);
+        }
+        catch (Exception ex)
+        {
+            app.Logger.LogError(ex, "Seeding the demo community failed");
+            await app.StopAsync();
+            return 1;
+        }
+        Console.WriteLine($"""
+
+            ==== Demo community ready: {demo.Records} approved records, {demo.Volunteers} volunteers, {demo.Rewards} rewards ====
+            Counter page:  {address}/counter/   (paste the staff key)
+            Swagger:       {address}/swagger
+            staff key:     {demo.StaffKey}
+            client key:    {demo.ClientKey}
+            auditor key:   {demo.AuditorKey}
+            admin key:     {demo.AdminKey}
+            Try a member code at the counter: {demo.SampleCode} ({demo.SampleName})
+            Keys are shown only now: copy them. The keys stay valid after a restart; the demo is in this database.
+            The service keeps serving at {address} — press Ctrl+C to stop it.
+
+            """);
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static List<string> ExistingCommunities(Database database)
+    {
+        using var connection = database.OpenRead();
+        return connection.Query<string>("SELECT name FROM communities ORDER BY id LIMIT 4").ToList();
     }
 
     public sealed record Demo(long CommunityId, int Records, int Volunteers, int Rewards, string StaffKey, string ClientKey, string AuditorKey,

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Ledger.Api.Demo;
 using Ledger.Tests.Builders;
+using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -26,5 +29,58 @@ public sealed class DemoDataTests
         Assert.That(redemptions.GetProperty("items").GetArrayLength(), Is.EqualTo(10));
         Assert.That((await app.Client(demo.AuditorKey).GetAsync("/api/v1/audit/verify")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Invariants.Check(app);
+    }
+
+    /// <summary>
+    /// The command as a new user types it: flags in either order around --urls. It seeds, prints keys that work, and says it
+    /// keeps serving; a second run on the same file refuses (exit code 2) unless forced.
+    /// </summary>
+    [Test]
+    public async Task SeedDemoCommand_SeedsOnTheGivenUrls_ThenRefusesAFullDatabaseUnlessForced()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var database = Path.Combine(folder, "ledger.db");
+        try
+        {
+            await using (var first = new ServiceProcess(database))
+            {
+                first.Launch([DemoData.Flag, "--urls", first.Address.ToString().TrimEnd('/')]);
+                await first.WaitForOutput("Ctrl+C", TimeSpan.FromMinutes(3));
+                Assert.That(first.Output, Does.Contain($"keeps serving at {first.Address.ToString().TrimEnd('/')}"));
+                var staffKey = Regex.Match(first.Output, @"staff key:\s+(lk_\S+)").Groups[1].Value;
+                var communities = await first.Client(staffKey).GetFromJsonAsync<JsonElement>("/api/v1/communities");
+                Assert.That(communities.GetProperty("items")[0].GetProperty("name").GetString(), Does.Contain("演示"));
+            }
+
+            await using (var refused = new ServiceProcess(database))
+            {
+                refused.Launch(["--urls", refused.Address.ToString().TrimEnd('/'), DemoData.Flag]);
+                Assert.That(await refused.WaitForExit(TimeSpan.FromMinutes(1)), Is.EqualTo(2), refused.Output);
+                Assert.That(refused.Output, Does.Contain("already holds 1 community").And.Contain(DemoData.ForceFlag));
+            }
+            Assert.That(CommunityCount(database), Is.EqualTo(1), "a refused run adds nothing");
+
+            await using (var forced = new ServiceProcess(database))
+            {
+                forced.Launch(["--urls", forced.Address.ToString().TrimEnd('/'), DemoData.Flag, DemoData.ForceFlag]);
+                await forced.WaitForOutput("Ctrl+C", TimeSpan.FromMinutes(3));
+            }
+            Assert.That(CommunityCount(database), Is.EqualTo(2));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static long CommunityCount(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM communities";
+        return (long)command.ExecuteScalar()!;
     }
 }

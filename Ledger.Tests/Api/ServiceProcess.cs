@@ -35,8 +35,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async Task Start()
     {
+        Launch(["--urls", Address.ToString().TrimEnd('/')]);
+        await WaitUntilHealthy();
+    }
+
+    /// <summary>Starts the built service with these command-line arguments, without waiting for it.</summary>
+    public void Launch(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", Address.ToString().TrimEnd('/')])
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,12 +55,36 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Ledger__RateLimit__PermitsPerSecond"] = "100000";
         start.Environment["Ledger__RateLimit__Burst"] = "100000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
 
+    /// <summary>Waits until the output holds <paramref name="text"/>; fails with the output if the process ends first.</summary>
+    public async Task WaitForOutput(string text, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process!.HasExited || DateTime.UtcNow > until)
+                throw new InvalidOperationException($"The service did not print \"{text}\":\n" + Output);
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    private async Task WaitUntilHealthy()
+    {
         using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300; i++)
         {
@@ -66,7 +97,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
-            if (_process.HasExited)
+            if (_process!.HasExited)
                 break;
             await Task.Delay(100);
         }
