@@ -71,6 +71,9 @@ public static class Text
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
+        ["time-offset"] = ("时间须带时区，如 2026-11-30T09:00:00+08:00。", "A time needs its offset, e.g. 2026-11-30T09:00:00+08:00."),
+        ["time-format"] = ("时间须为带时区的 ISO-8601 格式，如 2026-11-30T09:00:00+08:00。", "A time is ISO-8601 with its offset, e.g. 2026-11-30T09:00:00+08:00."),
+        ["time-plus-in-url"] = ("网址中的 + 须写作 %2B，如 2026-11-30T09:00:00%2B08:00。", "In a URL, + is written %2B: 2026-11-30T09:00:00%2B08:00."),
         ["outside-activity"] = ("服务时间须在活动时间之内（{0} 至 {1}）。", "The time must lie within the activity's ({0} to {1})."),
     };
 
