@@ -119,13 +119,6 @@ public static class ActivitiesApi
             return Failure.NotFound("volunteer", (object?)entry.VolunteerId ?? entry.MemberCode);
 
         var span = new Span(entry.StartedAt ?? activity.StartsAt, entry.EndedAt ?? activity.EndsAt);
-        if (span.Start.Year is < 2000 or > 2100 || span.End.Year is < 2000 or > 2100)
-            return new Failure(400, "validation", "rule-out-of-range", "2000", "2100");
-        if (!ServiceTime.IsWholeMinute(span.Start) || !ServiceTime.IsWholeMinute(span.End))
-            return new Failure(400, "validation", "whole-minute");
-        if (span.End <= span.Start || span.Minutes > RecordRules.MaxRecordMinutes)
-            return new Failure(400, "validation", "end-after-start");
-
-        return RecordKeeping.Record(w, community, volunteer, new NewRecord(activity.Category, span, activity.Title, activity.Id), entry.Score);
+        return RecordKeeping.Record(w, community, volunteer, new NewRecord(activity.Category, span, activity.Title, activity.Id, activity.Span), entry.Score);
     }
 }

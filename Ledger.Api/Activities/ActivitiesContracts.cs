@@ -22,6 +22,8 @@ public sealed class ActivityRow
     public string? Location { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    public Span Span => new(StartsAt, EndsAt);
+
     public ActivityResponse ToResponse() => new(Id, CommunityId, Title, Category, StartsAt, EndsAt, Location, CreatedAt);
 }
 
@@ -44,13 +46,7 @@ public sealed class CreateActivityValidator : AbstractValidator<CreateActivityRe
         RuleFor(r => r.Title).NotEmpty().PlainText(100);
         RuleFor(r => r.Category).ValidCategory();
         RuleFor(r => r.Location).PlainText(200);
-        RuleFor(r => r.StartsAt)
-            .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
-            .Must(t => t.Year is >= 2000 and <= 2100).WithMessage(_ => Text.Get("rule-out-of-range", "2000", "2100"));
-        RuleFor(r => r.EndsAt)
-            .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
-            .Must((r, end) => end > r.StartsAt).WithMessage(_ => Text.Get("end-after-start"))
-            .Must((r, end) => (end - r.StartsAt).TotalMinutes <= RecordRules.MaxRecordMinutes).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
+        this.ValidSpan(r => new Span(r.StartsAt, r.EndsAt), "startsAt", "endsAt");
     }
 }
 

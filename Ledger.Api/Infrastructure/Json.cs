@@ -6,12 +6,24 @@ namespace Ledger.Api.Infrastructure;
 /// <summary>
 /// Every time the API writes is UTC in the stored form (<see cref="Sql.TimeFormat"/>, e.g. 2026-11-23T05:12:01.123Z):
 /// one shape whether a value went through .NET or was rendered by the database (<see cref="RawJson"/>). Times sent
-/// in are read with any offset.
+/// in are read by <see cref="Times.Read"/>: any offset, any precision, but an offset there must be.
 /// </summary>
 public sealed class UtcTimeJsonConverter : JsonConverter<DateTimeOffset>
 {
-    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.GetDateTimeOffset();
+    /// <summary>Longer than any time (a 16-digit fraction and an offset make 42 characters), escapes included.</summary>
+    private const int MaxLength = 64;
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        // Not a string at all is a wrong type (malformed-json), as for any other field.
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException();
+        if ((reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxLength)
+            throw new TimeFormatException("time-format");
+        Span<char> text = stackalloc char[MaxLength];
+        var length = reader.CopyString(text);
+        return Times.Read(text[..length], out var value) is { } problem ? throw new TimeFormatException(problem) : value;
+    }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {

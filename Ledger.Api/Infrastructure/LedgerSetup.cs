@@ -121,6 +121,7 @@ public static class LedgerSetup
         app.UseBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseQueryTimes();
         app.UseIdempotency();
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
@@ -131,11 +132,15 @@ public static class LedgerSetup
         return app;
     }
 
-    /// <summary>The /api/v1 group: every endpoint below needs a key, validates its body, and documents its problems.</summary>
+    /// <summary>
+    /// The /api/v1 group: every endpoint below needs a key, validates its body and its query times, and documents its
+    /// problems.
+    /// </summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string prefix, string tag) =>
         app.MapGroup($"/api/v1/{prefix}")
             .WithTags(tag)
             .WithValidation()
+            .WithQueryTimes()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ledger.Api.Infrastructure;
@@ -72,10 +74,14 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        // The exception has left the localization middleware, and with it the request's language: set it again.
+        if (http.Features.Get<IRequestCultureFeature>() is { } language)
+            CultureInfo.CurrentUICulture = language.RequestCulture.UICulture;
         var failure = exception switch
         {
             BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload-too-large", "payload-too-large", BodyLimit.MaxBytes),
             BadHttpRequestException { StatusCode: 415 } => new Failure(415, "unsupported-media-type", "unsupported-media-type"),
+            BadHttpRequestException { InnerException: TimeFormatException time } => Failure.Invalid(time.Field, time.MessageKey),
             BadHttpRequestException { InnerException: JsonException json } =>
                 new Failure(400, "validation", "malformed-json", string.IsNullOrEmpty(json.Path) ? "$" : json.Path),
             BadHttpRequestException bad => new Failure(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation", "bad-request", bad.Message),

@@ -43,7 +43,6 @@ public static class Text
         ["no-control-chars"] = ("不能包含控制字符。", "May not contain control characters."),
         ["patch-empty"] = ("没有要修改的字段。", "Nothing to change."),
         ["last-admin-key"] = ("这是最后一个有效的管理员密钥，不能撤销；请先创建另一个管理员密钥。", "This is the last working admin key; create another admin key before revoking it."),
-        ["whole-minute"] = ("时间须为整分钟（秒为 0）。", "Times are whole minutes (seconds 0)."),
         ["end-after-start"] = ("结束时间须晚于开始时间。", "The end must be after the start."),
         ["record-too-long"] = ("单条记录不能超过 {0} 分钟。", "One record may not exceed {0} minutes."),
         ["score-without-approve"] = ("只有同时审核通过（approve: true）时才能给出评分。", "A score is given only with approve: true."),
@@ -72,6 +71,10 @@ public static class Text
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
+        ["time-offset"] = ("时间须带时区，如 2026-11-30T09:00:00+08:00。", "A time needs its offset, e.g. 2026-11-30T09:00:00+08:00."),
+        ["time-format"] = ("时间须为带时区的 ISO-8601 格式，如 2026-11-30T09:00:00+08:00。", "A time is ISO-8601 with its offset, e.g. 2026-11-30T09:00:00+08:00."),
+        ["time-plus-in-url"] = ("网址中的 + 须写作 %2B，如 2026-11-30T09:00:00%2B08:00。", "In a URL, + is written %2B: 2026-11-30T09:00:00%2B08:00."),
+        ["outside-activity"] = ("服务时间须在活动时间之内（{0} 至 {1}）。", "The time must lie within the activity's ({0} to {1})."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)

@@ -49,7 +49,8 @@ public sealed record CommunityContext(long CommunityId, TimeZoneInfo Zone, IRead
     }
 }
 
-public sealed record NewRecord(string Category, Span Span, string? Description, long? ActivityId);
+/// <param name="Within">The activity's time when the record is attendance at it: the record must lie within it.</param>
+public sealed record NewRecord(string Category, Span Span, string? Description, long? ActivityId, Span? Within = null);
 
 /// <summary>
 /// Recording, approving, rejecting and reversing service hours, as steps inside a unit of the writer. Used by the
@@ -61,14 +62,16 @@ public static class RecordKeeping
     {
         if (volunteer.Status != VolunteerStatuses.Active)
             return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
+        if (RecordRules.Check(record.Span) is { } shape)
+            return shape.ToFailure();
         var version = RuleVersion.InForceAt(community.Versions, record.Span.Start);
         if (version is null)
             return new Failure(422, "validation", "no-rules");
 
         // The checks that need no other record first: they also keep absurd times away from the day arithmetic below.
-        var alone = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, []);
+        var alone = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, [], record.Within);
         if (alone.Problem is { } early and not (RecordProblem.DailyCapExceeded or RecordProblem.OverlappingRecord))
-            return Refusal(early, alone.Minutes, version.Rules);
+            return Refusal(early, alone.Minutes, version.Rules, community.Zone, record);
 
         // Everything that can share a local day with the new record: records are at most a day long, so starting
         // from a day before its first local midnight covers every overlap and every day it touches.
@@ -84,9 +87,9 @@ public static class RecordKeeping
             .Select(o => new Span(Sql.ParseTime(o.StartedAt), Sql.ParseTime(o.EndedAt)))
             .ToList();
 
-        var check = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, others);
+        var check = ServiceTime.Check(version.Rules, community.Zone, w.Now, record.Span, others, record.Within);
         if (check.Problem is { } problem)
-            return Refusal(problem, check.Minutes, version.Rules);
+            return Refusal(problem, check.Minutes, version.Rules, community.Zone, record);
 
         var minutes = check.Minutes;
         if (approveScore is not { } score)
@@ -217,14 +220,19 @@ public static class RecordKeeping
         connection.QuerySingleOrDefault<ServiceRecordRow>($"SELECT {ServiceRecordRow.Columns} FROM service_records WHERE id = @Id", new { Id = id });
 
     /// <summary>Rule breaches are 422 (the record itself is unacceptable) or 409 (it clashes with the volunteer's other records).</summary>
-    public static Failure Refusal(RecordProblem problem, int minutes, RuleSet rules) => problem switch
+    public static Failure Refusal(RecordProblem problem, int minutes, RuleSet rules, TimeZoneInfo zone, NewRecord record) => problem switch
     {
         RecordProblem.TooShort => new Failure(422, problem.Code(), "too-short", minutes, rules.MinMinutes),
         RecordProblem.FutureTime => new Failure(422, problem.Code(), "future-time"),
         RecordProblem.TooOld => new Failure(422, problem.Code(), "too-old", rules.MaxBackdateDays),
+        RecordProblem.OutsideActivity => new Failure(422, problem.Code(), "outside-activity",
+            LocalTime(record.Within!.Value.Start, zone), LocalTime(record.Within.Value.End, zone)),
         RecordProblem.OverlappingRecord => new Failure(409, problem.Code(), "overlapping-record"),
         RecordProblem.DailyCapExceeded => new Failure(409, problem.Code(), "daily-cap-exceeded", rules.DailyCapMinutes),
-        RecordProblem.NotWholeMinutes => Failure.Invalid("startedAt", "whole-minute"),
-        _ => Failure.Invalid("endedAt", "end-after-start"),
+        _ => RecordRules.Of(problem).ToFailure(),
     };
+
+    /// <summary>A time as the community reads it, with its offset (milliseconds only where there are some).</summary>
+    private static string LocalTime(DateTimeOffset t, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFzzz", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -86,10 +86,45 @@ public sealed class ServiceRecordRow
         Description, Status, Score, Points, RuleVersion, AccrualTransactionId, ReversalTransactionId, Reason, CreatedAt, DecidedAt, ReversedAt);
 }
 
+/// <summary>What is wrong with a span's own times, and whether its start or its end is to blame.</summary>
+public sealed record SpanProblem(bool AtEnd, string MessageKey, params object[] Args)
+{
+    public string Message => Text.Get(MessageKey, Args);
+
+    /// <summary>400 <c>validation</c> naming the field to blame; the detail is the message itself, for answers per entry.</summary>
+    public Failure ToFailure(string startField = "startedAt", string endField = "endedAt") =>
+        new(400, "validation", MessageKey, Args)
+        {
+            Errors = new Dictionary<string, string[]> { [AtEnd ? endField : startField] = [Message] },
+        };
+}
+
 internal static class RecordRules
 {
-    /// <summary>A single record longer than a day is a typing error, not a shift.</summary>
-    public const int MaxRecordMinutes = 1440;
+    public const int MinYear = 2000;
+    public const int MaxYear = 2100;
+
+    /// <summary>
+    /// The one check of a span's own times, for a record, an activity and an attendance entry alike: years a person
+    /// could mean, the end after the start, at most a day (<see cref="ServiceTime.Shape"/>).
+    /// </summary>
+    public static SpanProblem? Check(Span span) =>
+        span.Start.Year is < MinYear or > MaxYear ? new SpanProblem(false, "rule-out-of-range", MinYear, MaxYear)
+        : span.End.Year is < MinYear or > MaxYear ? new SpanProblem(true, "rule-out-of-range", MinYear, MaxYear)
+        : ServiceTime.Shape(span) is { } problem ? Of(problem)
+        : null;
+
+    public static SpanProblem Of(RecordProblem shape) => shape == RecordProblem.TooLong
+        ? new SpanProblem(true, "record-too-long", ServiceTime.MaxRecordMinutes)
+        : new SpanProblem(true, "end-after-start");
+
+    /// <summary>Runs <see cref="Check"/> in a validator, naming the request's own fields.</summary>
+    public static void ValidSpan<T>(this AbstractValidator<T> validator, Func<T, Span> span, string startField, string endField) =>
+        validator.RuleFor(r => r).Custom((request, context) =>
+        {
+            if (Check(span(request)) is { } problem)
+                context.AddFailure(problem.AtEnd ? endField : startField, problem.Message);
+        });
 
     public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty()
@@ -108,13 +143,7 @@ public sealed class SubmitRecordValidator : AbstractValidator<SubmitRecordReques
         RuleFor(r => r.Category).ValidCategory();
         RuleFor(r => r.Description).PlainText(500);
         RuleFor(r => r.ActivityId).GreaterThan(0).When(r => r.ActivityId is not null);
-        RuleFor(r => r.StartedAt)
-            .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
-            .Must(t => t.Year is >= 2000 and <= 2100).WithMessage(_ => Text.Get("rule-out-of-range", "2000", "2100"));
-        RuleFor(r => r.EndedAt)
-            .Must(ServiceTime.IsWholeMinute).WithMessage(_ => Text.Get("whole-minute"))
-            .Must((r, end) => end > r.StartedAt).WithMessage(_ => Text.Get("end-after-start"))
-            .Must((r, end) => (end - r.StartedAt).TotalMinutes <= RecordRules.MaxRecordMinutes).WithMessage(_ => Text.Get("record-too-long", RecordRules.MaxRecordMinutes));
+        this.ValidSpan(r => new Span(r.StartedAt, r.EndedAt), "startedAt", "endedAt");
         RuleFor(r => r.Score).NotNull().ValidScore().When(r => r.Approve == true);
         RuleFor(r => r.Score).Null().When(r => r.Approve != true).WithMessage(_ => Text.Get("score-without-approve"));
     }

@@ -3,9 +3,11 @@ namespace Ledger.Core.Rules;
 /// <summary>Why a service record cannot be taken. Each has the contract's error code.</summary>
 public enum RecordProblem
 {
-    /// <summary>Start or end not on a whole minute, or the end not after the start: a malformed request.</summary>
-    NotWholeMinutes,
+    /// <summary>The end not after the start: a malformed request.</summary>
     EndBeforeStart,
+    /// <summary>Longer than <see cref="ServiceTime.MaxRecordMinutes"/>: a typing error, not a shift.</summary>
+    TooLong,
+    OutsideActivity,
     TooShort,
     OverlappingRecord,
     DailyCapExceeded,
@@ -17,7 +19,8 @@ public static class RecordProblems
 {
     public static string Code(this RecordProblem problem) => problem switch
     {
-        RecordProblem.NotWholeMinutes or RecordProblem.EndBeforeStart => "validation",
+        RecordProblem.EndBeforeStart or RecordProblem.TooLong => "validation",
+        RecordProblem.OutsideActivity => "outside-activity",
         RecordProblem.TooShort => "too-short",
         RecordProblem.OverlappingRecord => "overlapping-record",
         RecordProblem.DailyCapExceeded => "daily-cap-exceeded",
@@ -32,6 +35,9 @@ public readonly record struct Span(DateTimeOffset Start, DateTimeOffset End)
 {
     public bool Overlaps(Span other) => Start < other.End && other.Start < End;
 
+    public bool Within(Span outer) => Start >= outer.Start && End <= outer.End;
+
+    /// <summary>The whole minutes of the span, rounded down: 09:03:27.512 to 10:15:41.512 is 72.</summary>
     public int Minutes => (int)((End - Start).Ticks / TimeSpan.TicksPerMinute);
 }
 
@@ -42,26 +48,39 @@ public readonly record struct RecordCheck(int Minutes, RecordProblem? Problem)
 }
 
 /// <summary>
-/// The service-time rules of PRODUCT.md: whole minutes, at least minMinutes, no overlap with the volunteer's other
-/// pending or approved records, at most dailyCapMinutes per local day (a record crossing local midnight counts on
-/// both days, each its own part), no end in the future, no start more than maxBackdateDays back.
+/// The service-time rules of PRODUCT.md. Times come at any precision and overlap is judged on the exact instants;
+/// the minutes of a record are the whole minutes of its duration, rounded down, and the minimum, the daily cap and the
+/// points count those. At least minMinutes, no overlap with the volunteer's other pending or approved records, at most
+/// dailyCapMinutes per local day (a record crossing local midnight counts on both days, each its own part), no end in
+/// the future, no start more than maxBackdateDays back, and, for attendance at an activity, within its time.
 /// </summary>
 public static class ServiceTime
 {
     /// <summary>Phones and servers disagree about the time by a little; an end this far ahead still counts as now.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public static RecordCheck Check(RuleSet rules, TimeZoneInfo zone, DateTimeOffset now, Span record, IReadOnlyCollection<Span> others)
+    /// <summary>A single record longer than a day is a typing error, not a shift.</summary>
+    public const int MaxRecordMinutes = 1440;
+
+    /// <summary>What is wrong with a span on its own, before any rule: the end not after the start, or longer than a day.</summary>
+    public static RecordProblem? Shape(Span record) =>
+        record.End <= record.Start ? RecordProblem.EndBeforeStart
+        : record.End - record.Start > TimeSpan.FromMinutes(MaxRecordMinutes) ? RecordProblem.TooLong
+        : null;
+
+    /// <param name="activity">The activity's time when the record is attendance at it: the record must lie within it.</param>
+    public static RecordCheck Check(RuleSet rules, TimeZoneInfo zone, DateTimeOffset now, Span record, IReadOnlyCollection<Span> others,
+        Span? activity = null)
     {
-        if (!IsWholeMinute(record.Start) || !IsWholeMinute(record.End))
-            return new RecordCheck(0, RecordProblem.NotWholeMinutes);
-        if (record.End <= record.Start)
-            return new RecordCheck(0, RecordProblem.EndBeforeStart);
+        if (Shape(record) is { } shape)
+            return new RecordCheck(0, shape);
         var minutes = record.Minutes;
         if (record.End > now + ClockSkew)
             return new RecordCheck(minutes, RecordProblem.FutureTime);
         if (record.Start < now.AddDays(-rules.MaxBackdateDays))
             return new RecordCheck(minutes, RecordProblem.TooOld);
+        if (activity is { } window && !record.Within(window))
+            return new RecordCheck(minutes, RecordProblem.OutsideActivity);
         if (minutes < rules.MinMinutes)
             return new RecordCheck(minutes, RecordProblem.TooShort);
         if (others.Any(record.Overlaps))
@@ -75,9 +94,7 @@ public static class ServiceTime
         return new RecordCheck(minutes, null);
     }
 
-    public static bool IsWholeMinute(DateTimeOffset t) => t.Ticks % TimeSpan.TicksPerMinute == 0;
-
-    /// <summary>The local days a span touches, with the minutes it spends on each.</summary>
+    /// <summary>The local days a span touches, with its minutes counted on each; they add up to <see cref="Span.Minutes"/>.</summary>
     public static IEnumerable<(DateOnly Day, int Minutes)> MinutesPerLocalDay(Span span, TimeZoneInfo zone)
     {
         var day = LocalDate(span.Start, zone);
@@ -86,12 +103,18 @@ public static class ServiceTime
             yield return (day, MinutesOnLocalDay(span, day, zone));
     }
 
+    /// <summary>
+    /// The span's minutes that count on a local day: its whole minutes, counted from its start, that end on that day.
+    /// Rounding each day's part down on its own would lose a minute at midnight (23:59:30–00:01:30 is two minutes, but
+    /// a half and a minute and a half), and a minute credited but counted on no day would slip past the daily cap;
+    /// counted this way every credited minute falls on exactly one day.
+    /// </summary>
     public static int MinutesOnLocalDay(Span span, DateOnly day, TimeZoneInfo zone)
     {
         var (dayStart, dayEnd) = LocalDayBounds(day, zone);
         var start = span.Start > dayStart ? span.Start : dayStart;
         var end = span.End < dayEnd ? span.End : dayEnd;
-        return end > start ? new Span(start, end).Minutes : 0;
+        return end > start ? new Span(span.Start, end).Minutes - new Span(span.Start, start).Minutes : 0;
     }
 
     public static DateOnly LocalDate(DateTimeOffset t, TimeZoneInfo zone) =>

@@ -186,18 +186,23 @@ public sealed class HoursToPointsTests
     }
 
     [Test]
-    public async Task WholeMinutesAndSaneTimes_AreValidation()
+    public async Task SaneTimes_AreValidation_AndSecondsAreNot()
     {
         var v = await NewVolunteer();
         var slot = Records.FreeSlot();
         var client = _app.Client(_client);
-        var withSeconds = new { volunteerId = v, category = "x", startedAt = slot.AddSeconds(20), endedAt = slot.AddMinutes(60) };
         var backwards = new { volunteerId = v, category = "x", startedAt = slot, endedAt = slot.AddMinutes(-60) };
         var tooLong = new { volunteerId = v, category = "x", startedAt = slot.AddDays(-2), endedAt = slot };
         var badCategory = new { volunteerId = v, category = "防疫 活动", startedAt = slot, endedAt = slot.AddMinutes(60) };
-        foreach (var body in new object[] { withSeconds, backwards, tooLong, badCategory })
+        foreach (var body in new object[] { backwards, tooLong, badCategory })
             await Seed.Problem(await client.PostJson("/api/v1/service-records", body), HttpStatusCode.BadRequest, "validation");
         await Seed.Problem(await client.PostJson("/api/v1/service-records", Records.Body(987654, slot, 60)), HttpStatusCode.NotFound, "not-found");
+
+        // Seconds were refused (whole minutes only) until mini-programs sent toISOString(): 59 minutes 40 seconds are 59 minutes.
+        var withSeconds = await client.PostJson("/api/v1/service-records",
+            new { volunteerId = v, category = "x", startedAt = slot.AddSeconds(20), endedAt = slot.AddMinutes(60) });
+        Assert.That(withSeconds.StatusCode, Is.EqualTo(HttpStatusCode.Created), await withSeconds.Content.ReadAsStringAsync());
+        Assert.That((await withSeconds.Read<JsonElement>()).GetProperty("minutes").GetInt32(), Is.EqualTo(59));
     }
 
     [Test]

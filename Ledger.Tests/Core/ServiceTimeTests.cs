@@ -89,12 +89,85 @@ public sealed class ServiceTimeTests
         Assert.That(Check(new Span(start, start.AddMinutes(60))), Is.EqualTo(expected));
     }
 
-    [Test]
-    public void TimesMustBeWholeMinutes_AndTheEndAfterTheStart()
+    /// <summary>A time of 14 June 2026 in Shanghai, to the millisecond, as a mini-program sends it.</summary>
+    private static DateTimeOffset At(string localTime) =>
+        DateTimeOffset.ParseExact($"2026-06-14T{localTime}+08:00", "yyyy-MM-dd'T'HH:mm:ss.FFFzzz", System.Globalization.CultureInfo.InvariantCulture);
+
+    // The record: 72 minutes and 14.000 seconds, so 72 minutes; at 10 points an hour floor(72 × 10 / 60) = 12.
+    [TestCase("09:03:27.512", "10:15:41.512", 72, 12, null)]
+    [TestCase("09:03:27.512", "10:15:27.511", 71, 11, null)]
+    [TestCase("09:00:00", "09:30:00", 30, 5, null)]
+    [TestCase("09:00:00", "09:29:59.999", 29, 4, RecordProblem.TooShort)]
+    [TestCase("09:00:00.001", "09:30:00", 29, 4, RecordProblem.TooShort)]
+    [TestCase("09:00:59.999", "09:31:00", 30, 5, null)]
+    [TestCase("08:00:00.5", "16:00:00.499", 479, 79, null)]
+    [TestCase("08:00:00", "16:00:59.999", 480, 80, null)]
+    [TestCase("08:00:00", "16:01:00", 481, 80, RecordProblem.DailyCapExceeded)]
+    public void AnyPrecision_MinutesAreTheWholeMinutesRoundedDown(string start, string end, int minutes, long points, RecordProblem? expected)
     {
-        Assert.That(Check(new Span(Local(14, 9).AddSeconds(30), Local(14, 10))), Is.EqualTo(RecordProblem.NotWholeMinutes));
+        var check = ServiceTime.Check(Rules, Shanghai, Now, new Span(At(start), At(end)), []);
+        Assert.That(check.Minutes, Is.EqualTo(minutes));
+        Assert.That(check.Problem, Is.EqualTo(expected));
+        Assert.That(Points.For(check.Minutes, Rules, "elderly-care"), Is.EqualTo(points));
+    }
+
+    [Test]
+    public void Overlap_ComparesTheExactInstants()
+    {
+        var existing = new Span(At("09:03:27.512"), At("10:15:41.512"));
+        Assert.That(Check(new Span(At("10:15:41.512"), At("11:00:00")), existing), Is.Null);
+        Assert.That(Check(new Span(At("10:15:41.511"), At("11:00:00")), existing), Is.EqualTo(RecordProblem.OverlappingRecord));
+        Assert.That(Check(new Span(At("08:00:00"), At("09:03:27.512")), existing), Is.Null);
+        Assert.That(Check(new Span(At("08:00:00"), At("09:03:27.513")), existing), Is.EqualTo(RecordProblem.OverlappingRecord));
+    }
+
+    // Across local midnight each credited minute counts on exactly one day: the day its minute (counted from the start)
+    // ends on. 23:29:30 to 00:41:48 is 72 minutes (72.3); rounded down per day it would be 30 + 41, and one credited
+    // minute would count on no day at all.
+    [TestCase("23:29:30", "00:41:48", 30, 42)]
+    [TestCase("23:30:00", "00:42:18", 30, 42)]
+    [TestCase("23:59:30", "00:01:30", 0, 2)]
+    [TestCase("23:00:00.250", "01:00:00.249", 59, 60)]
+    [TestCase("23:00:00", "01:00:00", 60, 60)]
+    public void ARecordCrossingMidnight_CountsEachOfItsMinutesOnOneDay(string start, string end, int first, int second)
+    {
+        var night = new Span(At(start), At(end).AddDays(1));
+        var parts = ServiceTime.MinutesPerLocalDay(night, Shanghai).ToList();
+        Assert.That(parts, Is.EqualTo(new[] { (new DateOnly(2026, 6, 14), first), (new DateOnly(2026, 6, 15), second) }));
+        Assert.That(parts.Sum(p => p.Minutes), Is.EqualTo(night.Minutes));
+    }
+
+    [TestCase(438, null)]
+    [TestCase(439, RecordProblem.DailyCapExceeded)]
+    public void ARecordOf72Point3MinutesAcrossMidnight_BringsAll72ToTheDailyCap(int laterThatNight, RecordProblem? expected)
+    {
+        // 23:29:30 on the 13th to 00:41:48 on the 14th: 42 of its 72 minutes count on the 14th.
+        var night = new Span(new DateTimeOffset(2026, 6, 13, 23, 29, 30, TimeSpan.FromHours(8)), new DateTimeOffset(2026, 6, 14, 0, 41, 48, TimeSpan.FromHours(8)));
+        var day = new Span(Local(14, 1), Local(14, 1).AddMinutes(laterThatNight));
+        Assert.That(Check(night, day), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TheEndMustBeAfterTheStart_AndARecordAtMostADay()
+    {
         Assert.That(Check(new Span(Local(14, 10), Local(14, 10))), Is.EqualTo(RecordProblem.EndBeforeStart));
         Assert.That(Check(new Span(Local(14, 10), Local(14, 9))), Is.EqualTo(RecordProblem.EndBeforeStart));
+        Assert.That(ServiceTime.Shape(new Span(Local(12, 9), Local(13, 9))), Is.Null);
+        Assert.That(ServiceTime.Shape(new Span(Local(12, 9), Local(13, 9).AddMilliseconds(1))), Is.EqualTo(RecordProblem.TooLong));
+    }
+
+    // A 07:00–09:00 activity: attendance must lie within it.
+    [TestCase(6, 0, 10, 0, RecordProblem.OutsideActivity)]
+    [TestCase(6, 59, 8, 0, RecordProblem.OutsideActivity)]
+    [TestCase(8, 0, 9, 1, RecordProblem.OutsideActivity)]
+    [TestCase(7, 0, 9, 0, null)]
+    [TestCase(7, 30, 8, 30, null)]
+    public void Attendance_MustLieWithinTheActivity(int startHour, int startMinute, int endHour, int endMinute, RecordProblem? expected)
+    {
+        var activity = new Span(Local(14, 7), Local(14, 9));
+        var entry = new Span(Local(14, startHour, startMinute), Local(14, endHour, endMinute));
+        Assert.That(ServiceTime.Check(Rules, Shanghai, Now, entry, [], activity).Problem, Is.EqualTo(expected));
+        Assert.That(ServiceTime.Check(Rules, Shanghai, Now, entry, []).Problem, Is.Null);
     }
 
     [Test]
@@ -105,6 +178,8 @@ public sealed class ServiceTimeTests
         Assert.That(RecordProblem.DailyCapExceeded.Code(), Is.EqualTo("daily-cap-exceeded"));
         Assert.That(RecordProblem.FutureTime.Code(), Is.EqualTo("future-time"));
         Assert.That(RecordProblem.TooOld.Code(), Is.EqualTo("too-old"));
+        Assert.That(RecordProblem.OutsideActivity.Code(), Is.EqualTo("outside-activity"));
+        Assert.That(RecordProblem.TooLong.Code(), Is.EqualTo("validation"));
     }
 
     [Test]
