@@ -572,7 +572,7 @@ function renderReceipt() {
   const d = state.receipt;
   $("receipt").hidden = !d;
   if (!d) return;
-  $("r-no").textContent = d.receiptNo + (d.cancelled ? `（${t("cancelled")}）` : "");
+  $("r-no").textContent = d.receiptNo + (d.cancelled ? (state.lang === "en" ? ` (${t("cancelled")})` : `（${t("cancelled")}）`) : "");
   $("r-who").textContent = d.who;
   $("r-what").textContent = `${d.rewardName} × ${d.quantity}`;
   $("r-points").textContent = d.pointsSpent;
@@ -779,6 +779,8 @@ function defaultHours() {
 
 function rerender() {
   applyLanguage();
+  for (const id of ["hours-msg", "redeem-error", "find-msg", "login-error"]) $(id).textContent = "";
+  notice("");
   if (!state.community) return;
   renderCategories();
   renderVolunteer();
