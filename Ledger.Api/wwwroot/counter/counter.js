@@ -154,6 +154,10 @@ const state = {
   // One Idempotency-Key per intended action, kept until the server has answered it.
   keys: new Map(),
   findSeq: 0,
+  // The redemption the confirmation dialog shows, and the action the reason dialog will send.
+  pending: null,
+  confirmOpenedAt: 0,
+  reasonSend: null,
 };
 const words = () => T[state.lang];
 const t = (k, ...a) => { const v = words()[k] ?? T.zh[k] ?? k; return typeof v === "function" ? v(...a) : v; };
@@ -308,6 +312,7 @@ async function enter(community) {
   $("receipt").hidden = true;
   show("desk");
   notice("");
+  defaultHours();
   await loadCategories();
   await Promise.all([loadRewards(), loadToday(), loadPending()]);
   $("q").focus();
