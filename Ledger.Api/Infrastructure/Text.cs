@@ -51,8 +51,8 @@ public static class Text
         ["daily-cap-exceeded"] = ("超过每日上限 {0} 分钟（按社区当地日期计）。", "More than the daily cap of {0} minutes on a local day."),
         ["future-time"] = ("结束时间不能晚于现在。", "The end may not be in the future."),
         ["too-old"] = ("开始时间不能早于 {0} 天前。", "The start may not be more than {0} days back."),
-        ["record-not-pending"] = ("该记录状态为 {0}，只有待审核的记录才能审核或驳回。", "The record is {0}; only a pending record can be approved or rejected."),
-        ["record-not-approved"] = ("该记录状态为 {0}，只有已通过的记录才能撤销。", "The record is {0}; only an approved record can be reversed."),
+        ["record-not-pending"] = ("该记录{0}，只有待审核的记录才能审核或驳回。", "The record is {0}; only a pending record can be approved or rejected."),
+        ["record-not-approved"] = ("该记录{0}，只有已通过的记录才能撤销。", "The record is {0}; only an approved record can be reversed."),
         ["volunteer-inactive"] = ("志愿者 {0} 已停用。", "Volunteer {0} is inactive."),
         ["insufficient-points"] = ("积分不足：余额 {0}，需要 {1}。", "Not enough points: the balance is {0}, {1} are needed."),
         ["no-rules"] = ("记录开始时间早于社区第一个规则版本的生效时间。", "The record starts before the community's first rule version."),
@@ -66,7 +66,7 @@ public static class Text
         ["stock-below-zero"] = ("库存不能减到 0 以下（现有 {0}）。", "Stock may not go below zero (there are {0})."),
         ["out-of-stock"] = ("库存不足：现有 {0}，需要 {1}。", "Not enough stock: {0} left, {1} needed."),
         ["reward-inactive"] = ("该奖品已下架。", "This reward is not available."),
-        ["already-cancelled"] = ("该兑换已于 {0} 取消。", "This redemption was already cancelled at {0}."),
+        ["already-cancelled"] = ("该兑换已于 {0} 取消，不能重复取消。", "This redemption was already cancelled, at {0} local time."),
         ["redeem-who"] = ("须给出 volunteerId 或 memberCode 之一。", "Give exactly one of volunteerId and memberCode."),
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
@@ -88,6 +88,11 @@ public static class Text
         ["reward"] = "奖品",
         ["redemption"] = "兑换记录",
         ["certificate"] = "证明",
+        // Record statuses, as a message names them ("该记录已通过"): a counter worker reads no English status words.
+        ["pending"] = "待审核",
+        ["approved"] = "已通过",
+        ["rejected"] = "已驳回",
+        ["reversed"] = "已撤销",
     };
 
     public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;

@@ -92,7 +92,7 @@ public static class RedemptionsApi
             if (row is null || !caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
             if (row.Status == "cancelled")
-                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? Sql.Time(at) : "");
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? CommunityClock(w.Connection, row.CommunityId, at) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, Books.PostingsOf(w.Connection, row.TransactionId));
             var posted = Books.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
@@ -107,6 +107,17 @@ public static class RedemptionsApi
             return new CancellationResponse(id, row.ReceiptNo, "cancelled", posted.TransactionId, balanceAfter);
         });
         return outcome.ToOk();
+    }
+
+    /// <summary>
+    /// When something happened as the community's own clock shows it (yyyy-MM-dd HH:mm): a counter worker and a
+    /// mini-program user read the message as it is, and a UTC time would be eight hours off for them.
+    /// </summary>
+    private static string CommunityClock(System.Data.IDbConnection connection, long communityId, DateTimeOffset at)
+    {
+        var zone = connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId })
+                   ?? TimeZones.Default;
+        return TimeZoneInfo.ConvertTime(at, TimeZones.Find(zone)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private const string Select =

@@ -164,6 +164,29 @@ public sealed class CounterTests
     }
 
     [Test]
+    public async Task Cancel_Twice_Returns409AlreadyCancelled_SayingWhenOnTheCommunitysClock()
+    {
+        var v = (await Volunteer(20)).GetProperty("id").GetInt64();
+        var reward = await Reward(10, 1);
+        var id = (await (await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }))
+            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        Assert.That((await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var listed = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={v}")).Read<JsonElement>();
+        var cancelledAt = listed.GetProperty("items")[0].GetProperty("cancelledAt").GetDateTimeOffset();
+        // Seed.Community leaves the zone at its default, Shanghai (UTC+8).
+        var local = cancelledAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        var zh = await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "再次" }), HttpStatusCode.Conflict, "already-cancelled");
+        var en = await Seed.Problem(await _app.Client(_staff, "en").PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(zh.GetProperty("detail").GetString(), Is.EqualTo($"该兑换已于 {local} 取消，不能重复取消。"));
+            Assert.That(en.GetProperty("detail").GetString(), Does.Contain(local).And.Not.Contain("Z"));
+        });
+    }
+
+    [Test]
     public async Task RefusedRedemptions_SayWhy_AndChangeNothing()
     {
         var v = (await Volunteer(30)).GetProperty("id").GetInt64();

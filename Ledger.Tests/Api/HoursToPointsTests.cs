@@ -112,6 +112,28 @@ public sealed class HoursToPointsTests
     }
 
     [Test]
+    public async Task StatusConflicts_NameTheRecordsStatusInTheCallersLanguage()
+    {
+        var v = await NewVolunteer();
+        var approved = (await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 4)).GetProperty("id").GetInt64();
+        var pending = (await Records.Submit(_app, _client, v, minutes: 30)).GetProperty("id").GetInt64();
+
+        var zh = await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/service-records/{approved}/reject", new { reason = "重复" }),
+            HttpStatusCode.Conflict, "record-not-pending");
+        var en = await Seed.Problem(await _app.Client(_staff, "en").PostJson($"/api/v1/service-records/{approved}/approve", new { score = 3 }),
+            HttpStatusCode.Conflict, "record-not-pending");
+        var notApproved = await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/service-records/{pending}/reverse", new { reason = "误登记" }),
+            HttpStatusCode.Conflict, "record-not-approved");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(zh.GetProperty("detail").GetString(), Does.StartWith("该记录已通过").And.Not.Contain("approved"));
+            Assert.That(en.GetProperty("detail").GetString(), Does.StartWith("The record is approved"));
+            Assert.That(notApproved.GetProperty("detail").GetString(), Does.StartWith("该记录待审核").And.Not.Contain("pending"));
+        });
+    }
+
+    [Test]
     public async Task Reversal_AfterSpending_LeavesTheBalanceNegative()
     {
         var giver = await NewVolunteer();

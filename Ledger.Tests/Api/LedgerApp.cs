@@ -72,6 +72,9 @@ public sealed class LedgerApp : IAsyncDisposable
         b.UseSetting("Ledger:RateLimit:PermitsPerSecond", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.UseSetting("Ledger:RateLimit:Burst", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        // UseKestrel(0) alone leaves Kestrel on its default URL (port 5000), which a second test run on the machine holds.
+        if (_kestrel)
+            b.UseUrls("http://127.0.0.1:0");
     });
 
     /// <summary>The service's clock: real time unless a test sets it.</summary>
