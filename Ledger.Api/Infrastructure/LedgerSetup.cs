@@ -35,7 +35,8 @@ public static class LedgerSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = BodyLimit.MaxBytes);
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the first writer that accepts wins
+        services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandler>();
 
         services.AddValidatorsFromAssemblyContaining<Startup>(ServiceLifetime.Singleton, includeInternalTypes: true);
