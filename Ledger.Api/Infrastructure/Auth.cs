@@ -52,8 +52,13 @@ public static class ApiKeySecrets
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>Characters of a key kept in clear, for listings. A configured bootstrap key may be as short as 16
+    /// characters, so every character shown is one less to guess: four tell a person which key it is (lk_ and one more
+    /// of a generated key), the name does the rest.</summary>
+    public const int DisplayLength = 4;
+
     /// <summary>The part shown in listings so a person can tell keys apart without the secret.</summary>
-    public static string Display(string key) => key.Length <= 10 ? key : key[..10];
+    public static string Display(string key) => key.Length <= DisplayLength ? key : key[..DisplayLength];
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
