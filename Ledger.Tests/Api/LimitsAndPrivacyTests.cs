@@ -25,6 +25,42 @@ public sealed class LimitsAndPrivacyTests
     }
 
     [Test]
+    public async Task MadeUpAuthorizationHeaders_ShareTheAddresssBucket_AndAKnownKeyKeepsItsOwn()
+    {
+        const int burst = 5;
+        await using var app = new LedgerApp(rateLimit: burst);
+        var community = await Seed.Community(app);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            var made = app.Client($"lk_made-up-{i}");
+            statuses.Add((await made.GetAsync($"/api/v1/certificates/AAAA-BBBB-CC{i:00}")).StatusCode);
+        }
+        var seconds = Math.Ceiling(clock.Elapsed.TotalSeconds);
+        var answered = statuses.Count(s => s != HttpStatusCode.TooManyRequests);
+        Assert.That(statuses, Does.Contain(HttpStatusCode.TooManyRequests), "30 invented keys against a burst of 5");
+        Assert.That(answered, Is.LessThanOrEqualTo(burst + burst * seconds), "no more than the address's burst and what it regained meanwhile");
+
+        // The same bucket as calls without a key: right after an invented key is refused, so is a call without one.
+        // (Tried up to three times, in case the bucket's once-a-second refill falls between the two calls.)
+        var shared = false;
+        for (var attempt = 0; attempt < 3 && !shared; attempt++)
+        {
+            for (var i = 0; i < 100; i++)
+                if ((await app.Client($"lk_again-{attempt}-{i}").GetAsync("/api/v1/communities")).StatusCode == HttpStatusCode.TooManyRequests)
+                    break;
+            var anonymous = await app.Client().GetAsync("/api/v1/certificates/AAAA-BBBB-CCCC");
+            shared = anonymous.StatusCode == HttpStatusCode.TooManyRequests;
+            if (shared)
+                await Seed.Problem(anonymous, HttpStatusCode.TooManyRequests, "rate-limited");
+        }
+        Assert.That(shared, Is.True, "a call without a key draws on the bucket the invented keys emptied");
+        Assert.That((await app.Admin().GetAsync($"/api/v1/communities/{community}")).StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            "a key in use has a bucket of its own");
+    }
+
+    [Test]
     public async Task Phones_AreMaskedForAuditors_AndWholeForTheCommunitysOwnKeys()
     {
         await using var app = new LedgerApp();
