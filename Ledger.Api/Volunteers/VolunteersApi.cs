@@ -25,7 +25,7 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapGet("/", Search)
             .WithName("SearchVolunteers")
-            .WithSummary("Volunteers of a community, newest first; q matches a name, a phone number or a member code.")
+            .WithSummary("Volunteers of a community, newest first; q matches a name or a member code, and for the community's own staff and client keys a whole phone number.")
             .RequireAuthorization(Policies.Read);
         group.MapGet("/by-openid/{openId}", GetByOpenId)
             .WithName("GetVolunteerByOpenId")
@@ -75,7 +75,7 @@ public static class VolunteersApi
                     request.Echelon,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(maskPhone: true));
+            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(masked: true));
             return row.ToResponse();
         });
         return outcome.ToCreated();
@@ -118,21 +118,19 @@ public static class VolunteersApi
         var term = q?.Trim();
         if (term is { Length: > 100 })
             return Problems.From(Failure.Invalid("q", "rule-out-of-range", 1, 100));
-        string? code = null, phoneLike = null, nameLike = null;
+        string? code = null, phone = null, nameLike = null;
         if (!string.IsNullOrEmpty(term))
         {
             code = MemberCode.Normalize(term);
-            var digits = new string(term.Where(ch => ch is not (' ' or '-')).ToArray());
-            if (digits.Length >= 4 && digits.TrimStart('+').All(char.IsAsciiDigit))
-                phoneLike = "%" + digits + "%";
+            phone = Phones.SearchTerm(caller, term);
             nameLike = "%" + EscapeLike(term) + "%";
         }
 
         await using var connection = await database.OpenReadAsync();
         var filters = new Filters().Page("id", page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
-            .Where("(member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
-        filters.Param("Code", code).Param("PhoneLike", phoneLike);
+            .Where("(member_code = @Code OR phone = @Phone OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
+        filters.Param("Code", code).Param("Phone", phone);
         var rows = connection.Query<VolunteerRow>(
             $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
@@ -172,7 +170,7 @@ public static class VolunteersApi
                     request.Status,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(maskPhone: true), after = after.ToResponse(maskPhone: true) });
+            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
             return after.ToResponse();
         });
         return outcome.ToOk();

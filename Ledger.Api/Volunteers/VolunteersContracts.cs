@@ -70,8 +70,9 @@ public sealed class VolunteerRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>Auditors, and the audit trail, see a masked phone; the community's own keys see it whole.</summary>
-    public VolunteerResponse ToResponse(bool maskPhone = false) => new(Id, CommunityId, MemberCode, Name, maskPhone ? Phones.Mask(Phone) : Phone, WechatOpenId, Grid, BuildingGroup,
+    /// <summary>Auditors, and the audit trail (which auditors read), see the phone and the openid masked; the community's own keys see them whole.</summary>
+    public VolunteerResponse ToResponse(bool masked = false) => new(Id, CommunityId, MemberCode, Name,
+        masked ? Phones.Mask(Phone) : Phone, masked ? OpenIds.Mask(WechatOpenId) : WechatOpenId, Grid, BuildingGroup,
         JsonSerializer.Deserialize<string[]>(Skills) ?? [], Echelon, Status, CreatedAt, UpdatedAt);
 }
 
@@ -94,7 +95,22 @@ public static class Phones
     public static string Mask(string phone) =>
         phone.Length <= 7 ? new string('*', phone.Length - 2) + phone[^2..] : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
 
+    /// <summary>Whole phone numbers and openids: every key but an auditor's (a scoped key sees only its own community's volunteers).</summary>
     public static bool SeesWholePhones(Infrastructure.Caller caller) => caller.Role is not Infrastructure.Roles.Auditor;
+
+    /// <summary>
+    /// Whether a search term may find a volunteer by phone: only for the community's own staff and client keys (a
+    /// scoped key searches only its own community), and only as a whole number. A part of a number matched for every
+    /// role let an auditor rebuild a masked number in a few dozen searches.
+    /// </summary>
+    public static string? SearchTerm(Infrastructure.Caller caller, string term) => caller.IsScoped ? Normalize(term) : null;
+}
+
+public static class OpenIds
+{
+    /// <summary>oUp****S6o: tells two bindings apart, and is no use to look a volunteer up by.</summary>
+    public static string? Mask(string? openId) =>
+        openId is null ? null : openId.Length <= 8 ? "****" : openId[..3] + "****" + openId[^3..];
 }
 
 internal static class VolunteerRules
