@@ -41,7 +41,7 @@ public sealed class CreateActivityValidator : AbstractValidator<CreateActivityRe
     public CreateActivityValidator()
     {
         RuleFor(r => r.CommunityId).GreaterThan(0);
-        RuleFor(r => r.Title).NotEmpty().PlainText(100);
+        RuleFor(r => r.Title).NotEmpty().VisibleName(100);
         RuleFor(r => r.Category).ValidCategory();
         RuleFor(r => r.Location).PlainText(200);
         RuleFor(r => r.StartsAt)

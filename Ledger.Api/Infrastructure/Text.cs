@@ -72,6 +72,9 @@ public static class Text
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
+        ["name-invisible"] = ("名称须包含可见的文字，不能只有空格或不可见字符。", "A name needs a visible character; spaces and invisible characters alone are not a name."),
+        ["name-bidi-control"] = ("名称不能包含文字方向控制字符（U+202A–U+202E、U+2066–U+2069）。", "A name may not contain bidi override or isolate characters (U+202A–U+202E, U+2066–U+2069)."),
+        ["rename-needs-staff"] = ("只有员工或管理员密钥可以更正志愿者姓名。", "Only staff or admin keys may correct a volunteer's name."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)

@@ -37,7 +37,7 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapPatch("/{id:long}", Patch)
             .WithName("PatchVolunteer")
-            .WithSummary("Change grid, building group, skills, echelon, phone or status.")
+            .WithSummary("Change grid, building group, skills, echelon, phone or status; staff and admin keys may also correct the name.")
             .RequireAuthorization(Policies.Write);
         return app;
     }
@@ -139,6 +139,9 @@ public static class VolunteersApi
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Patch(
         long id, PatchVolunteerRequest request, Caller caller, Writer writer)
     {
+        // A mini-program registers a volunteer under the name they give; correcting it afterwards is the community's call.
+        if (request.Name is not null && caller.Role is not (Roles.Staff or Roles.Admin))
+            return Problems.From(new Failure(403, "forbidden", "rename-needs-staff"));
         var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status200OK, w =>
         {
             var before = VolunteerQueries.ById(w.Connection, id);
@@ -147,6 +150,7 @@ public static class VolunteersApi
             var after = w.Connection.QuerySingle<VolunteerRow>(
                 $"""
                 UPDATE volunteers SET
+                    name = COALESCE(@Name, name),
                     grid = CASE WHEN @SetGrid THEN @Grid ELSE grid END,
                     building_group = CASE WHEN @SetBuildingGroup THEN @BuildingGroup ELSE building_group END,
                     skills = COALESCE(@Skills, skills),
@@ -160,6 +164,7 @@ public static class VolunteersApi
                 new
                 {
                     Id = id,
+                    Name = request.Name?.Trim(),
                     SetGrid = request.Grid is not null,
                     Grid = Blank(request.Grid),
                     SetBuildingGroup = request.BuildingGroup is not null,

@@ -27,14 +27,18 @@ public sealed record CreateVolunteerRequest(
     string[]? Skills,
     string Echelon);
 
-/// <summary>PATCH: a field left out (or null) stays as it is; an empty grid or building group clears it.</summary>
+/// <summary>
+/// PATCH: a field left out (or null) stays as it is; an empty grid or building group clears it. A name is corrected by
+/// staff and admin keys only (the audit event keeps the one before).
+/// </summary>
 public sealed record PatchVolunteerRequest(
     string? Grid,
     string? BuildingGroup,
     string[]? Skills,
     string? Echelon,
     string? Phone,
-    string? Status);
+    string? Status,
+    string? Name = null);
 
 public sealed record VolunteerResponse(
     long Id,
@@ -116,6 +120,7 @@ public static class OpenIds
 internal static class VolunteerRules
 {
     public const int MaxSkills = 20;
+    public const int MaxName = 50;
 
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(p => Phones.Normalize(p) is not null).WithMessage(_ => Text.Get("phone"));
@@ -134,7 +139,7 @@ public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteer
     public CreateVolunteerValidator()
     {
         RuleFor(r => r.CommunityId).GreaterThan(0);
-        RuleFor(r => r.Name).NotEmpty().PlainText(50);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName);
         RuleFor(r => r.Phone).NotEmpty().ValidPhone();
         RuleFor(r => r.WechatOpenId)
             .Must(id => id is null || (id.Length is >= 1 and <= 128 && id.All(c => c is > ' ' and <= '~')))
@@ -156,8 +161,9 @@ public sealed class PatchVolunteerValidator : AbstractValidator<PatchVolunteerRe
         RuleFor(r => r.Echelon).OneOf(Echelons.All).When(r => r.Echelon is not null);
         RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
         RuleFor(r => r.Status).OneOf(VolunteerStatuses.All).When(r => r.Status is not null);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName).When(r => r.Name is not null);
         RuleFor(r => r)
-            .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null })
+            .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null, Name: null })
             .WithMessage(_ => Text.Get("patch-empty"))
             .OverridePropertyName("body");
     }
