@@ -74,6 +74,9 @@ public static class Text
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
         ["name-invisible"] = ("名称须包含可见的文字，不能只有空格或不可见字符。", "A name needs a visible character; spaces and invisible characters alone are not a name."),
         ["name-bidi-control"] = ("名称不能包含文字方向控制字符（U+202A–U+202E、U+2066–U+2069）。", "A name may not contain bidi override or isolate characters (U+202A–U+202E, U+2066–U+2069)."),
+        ["no-hours-in-year"] = ("{0} 年没有经审核的服务时长，无法开具志愿服务证明。", "No approved service hours in {0}: there is nothing to certify."),
+        ["certificate-future-year"] = ("{0} 年尚未开始，无法开具志愿服务证明。", "{0} has not begun: there is nothing to certify yet."),
+        ["certificate-not-issued"] = ("{0} 年按当前服务时长的志愿服务证明尚未开具；管理员、员工或客户端密钥可开具。", "No certificate of the current figures for {0} has been issued yet; an admin, staff or client key issues it."),
         ["rename-needs-staff"] = ("只有员工或管理员密钥可以更正志愿者姓名。", "Only staff or admin keys may correct a volunteer's name."),
     };
 
