@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Ledger.Api.Infrastructure;
 using Ledger.Tests.Builders;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ledger.Tests.Api;
 
@@ -85,6 +89,27 @@ public sealed class ProblemsForAnyAcceptTests
         var response = await _app.Client().SendAsync(request);
         var problem = await Seed.Problem(response, c.Status, c.Code);
         Assert.That(problem.GetProperty("requestId").GetString(), Is.Not.Empty, "every problem carries the request id");
+    }
+
+    [TestCase("text/html")]
+    [TestCase("text/csv")]
+    [TestCase("image/png")]
+    [TestCase(null)]
+    public async Task UnexpectedException_Is500ProblemJson_WhateverTheAcceptHeader(string? accept)
+    {
+        using var scope = _app.Services.CreateScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        if (accept is not null)
+            http.Request.Headers.Accept = accept;
+        http.Response.Body = new MemoryStream();
+        var handler = new ErrorHandler(NullLogger<ErrorHandler>.Instance);
+
+        Assert.That(await handler.TryHandleAsync(http, new InvalidOperationException("SELECT secret FROM somewhere"), CancellationToken.None), Is.True);
+        http.Response.Body.Position = 0;
+        var text = await new StreamReader(http.Response.Body).ReadToEndAsync();
+        Assert.That((http.Response.StatusCode, http.Response.ContentType), Is.EqualTo((500, "application/problem+json")), text);
+        Assert.That(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("code").GetString(), Is.EqualTo("internal"));
+        Assert.That(text, Does.Not.Contain("SELECT").And.Not.Contain("InvalidOperationException"));
     }
 
     [TestCase("text/html")]
