@@ -43,7 +43,7 @@ public sealed class CreateActivityValidator : AbstractValidator<CreateActivityRe
     public CreateActivityValidator()
     {
         RuleFor(r => r.CommunityId).GreaterThan(0);
-        RuleFor(r => r.Title).NotEmpty().PlainText(100);
+        RuleFor(r => r.Title).NotEmpty().VisibleName(100);
         RuleFor(r => r.Category).ValidCategory();
         RuleFor(r => r.Location).PlainText(200);
         this.ValidSpan(r => new Span(r.StartsAt, r.EndsAt), "startsAt", "endsAt");

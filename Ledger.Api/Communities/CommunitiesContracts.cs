@@ -23,9 +23,9 @@ public sealed class CreateCommunityValidator : AbstractValidator<CreateCommunity
 {
     public CreateCommunityValidator()
     {
-        RuleFor(r => r.Name).NotEmpty().PlainText(100);
-        RuleFor(r => r.Street).NotEmpty().PlainText(100);
-        RuleFor(r => r.District).NotEmpty().PlainText(100);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(100);
+        RuleFor(r => r.Street).NotEmpty().VisibleName(100);
+        RuleFor(r => r.District).NotEmpty().VisibleName(100);
         RuleFor(r => r.TimeZone)
             .Must(tz => tz is null || TimeZones.IsKnown(tz))
             .WithMessage(r => Text.Get("time-zone", r.TimeZone));

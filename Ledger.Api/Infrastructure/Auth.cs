@@ -52,8 +52,37 @@ public static class ApiKeySecrets
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>Characters of a key kept in clear, for listings. A configured bootstrap key may be as short as 16
+    /// characters, so every character shown is one less to guess: four tell a person which key it is (lk_ and one more
+    /// of a generated key), the name does the rest.</summary>
+    public const int DisplayLength = 4;
+
     /// <summary>The part shown in listings so a person can tell keys apart without the secret.</summary>
-    public static string Display(string key) => key.Length <= 10 ? key : key[..10];
+    public static string Display(string key) => key.Length <= DisplayLength ? key : key[..DisplayLength];
+
+    /// <summary>
+    /// The hash of the request's Bearer key, or null without a well-formed one. Computed once a request: the rate
+    /// limiter (before authentication) and the authentication handler both need it.
+    /// </summary>
+    public static string? HashOf(HttpContext http)
+    {
+        if (http.Items.TryGetValue(HashItem, out var known))
+            return (string?)known;
+        string? header = http.Request.Headers.Authorization;
+        string? hash = null;
+        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var key = header.AsSpan("Bearer ".Length).Trim();
+            if (key.Length is > 0 and <= MaxKeyLength)
+                hash = Hash(key.ToString());
+        }
+        http.Items[HashItem] = hash;
+        return hash;
+    }
+
+    private const int MaxKeyLength = 200;
+
+    private static readonly object HashItem = new();
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -111,16 +140,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        if (string.IsNullOrEmpty(Request.Headers.Authorization))
             return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail("Not a Bearer token.");
-        var key = header["Bearer ".Length..].Trim();
-        if (key.Length is 0 or > 200)
-            return AuthenticateResult.Fail("Malformed key.");
+        if (ApiKeySecrets.HashOf(Context) is not { } hash)
+            return AuthenticateResult.Fail("Not a well-formed Bearer key.");
 
-        var hash = ApiKeySecrets.Hash(key);
         var row = cache.Find(hash) is { } hit ? (hit.Id, hit.Role, hit.CommunityId) : default;
         if (row.Id == 0)
         {

@@ -17,6 +17,7 @@ public static class LedgerSetup
         services.AddSingleton<Database>();
         services.AddSingleton<Writer>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton(new PublicAddress(configuration));
         services.AddHostedService<Startup>();
         services.Configure<Points.ExpiryOptions>(configuration.GetSection("Ledger:Expiry"));
         services.AddHostedService<Points.ExpiryJob>();
@@ -35,7 +36,8 @@ public static class LedgerSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = BodyLimit.MaxBytes);
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the first writer that accepts wins
+        services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandler>();
 
         services.AddValidatorsFromAssemblyContaining<Startup>(ServiceLifetime.Singleton, includeInternalTypes: true);
@@ -102,6 +104,9 @@ public static class LedgerSetup
         // (Static files are served only where no endpoint matched, so /counter → /counter/ is a middleware, not an endpoint.)
         app.Use((http, next) =>
         {
+            if (!http.Request.Path.StartsWithSegments("/counter"))
+                return next(http);
+            PageSecurity.Apply(http.Response, PageSecurity.CounterPolicy);
             if (http.Request.Path.Value != "/counter")
                 return next(http);
             http.Response.Redirect("/counter/");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Infrastructure;
 
@@ -39,11 +40,11 @@ public static class Problems
         await service.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Build(failure) });
     }
 
-    /// <summary>Runs on every problem written through the framework: fills in what a bare status lacks.</summary>
+    /// <summary>Runs on every problem written (see <see cref="ProblemWriter"/>): fills in what a bare status lacks.</summary>
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var status = problem.Status ??= context.HttpContext.Response.StatusCode;
         if (!problem.Extensions.ContainsKey("code"))
         {
             var (code, key) = status switch
@@ -66,6 +67,28 @@ public static class Problems
         problem.Type = null;
         problem.Extensions.Remove("traceId");
         problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+    }
+}
+
+/// <summary>
+/// The only problem writer, for every Accept header. The framework's own writer declines any Accept that does not take
+/// JSON — a browser's text/html, an image tag's image/png, text/csv — and then the 401 challenge threw (a 500), unknown
+/// paths answered text/plain and typed results skipped <see cref="Problems.Customize"/>. Every error is problem+json
+/// (API.md), so this writer says yes to all: registered before AddProblemDetails, it comes first, and the framework's
+/// status-code pages, exception handler and <c>TypedResults.Problem</c> all end here.
+/// </summary>
+public sealed class ProblemWriter(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public const string ContentType = "application/problem+json";
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        Problems.Customize(context);
+        var problem = context.ProblemDetails;
+        var typeInfo = json.Value.SerializerOptions.GetTypeInfo(problem.GetType());
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(problem, typeInfo, ContentType, context.HttpContext.RequestAborted));
     }
 }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -16,19 +14,23 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Per-key rate limiting with ASP.NET Core's limiter: a token bucket per API key (per client address for calls
-/// without one), 429 problem <c>rate-limited</c> with Retry-After when it is empty. Partitioned by a hash of the key, so
-/// the secret is not held as a dictionary key.
+/// Per-key rate limiting with ASP.NET Core's limiter: a token bucket per API key, 429 problem <c>rate-limited</c> with
+/// Retry-After when it is empty. Only a key this node has recently authenticated (it is in <see cref="ApiKeyCache"/>)
+/// has a bucket of its own, by its id; every other call — no key, a made-up or revoked key, a real key not looked up
+/// in the last minute — draws on its client address's bucket. A bucket per Authorization header would let anyone
+/// invent headers for fresh buckets (the anonymous certificate check counted on that limit). The limiter runs before
+/// authentication, so a flood of made-up keys is refused before it costs a database look-up each.
 /// </summary>
 public static class RateLimits
 {
     public static IServiceCollection AddLedgerRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Ledger:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        return services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<ApiKeyCache>((limiter, keys) =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetTokenBucketLimiter(Partition(http), _ => new TokenBucketRateLimiterOptions
+                RateLimitPartition.GetTokenBucketLimiter(Partition(http, keys), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, options.Burst),
                     TokensPerPeriod = Math.Max(1, options.PermitsPerSecond),
@@ -44,13 +46,11 @@ public static class RateLimits
                     r => r.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture));
             };
         });
+        return services;
     }
 
-    private static string Partition(HttpContext http)
-    {
-        string? header = http.Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
-            return "ip:" + http.Connection.RemoteIpAddress;
-        return "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(header)), 0, 12);
-    }
+    private static string Partition(HttpContext http, ApiKeyCache keys) =>
+        ApiKeySecrets.HashOf(http) is { } hash && keys.Find(hash) is { } key
+            ? "key:" + key.Id.ToString(CultureInfo.InvariantCulture)
+            : "ip:" + http.Connection.RemoteIpAddress;
 }

@@ -75,6 +75,12 @@ public static class Text
         ["time-format"] = ("时间须为带时区的 ISO-8601 格式，如 2026-11-30T09:00:00+08:00。", "A time is ISO-8601 with its offset, e.g. 2026-11-30T09:00:00+08:00."),
         ["time-plus-in-url"] = ("网址中的 + 须写作 %2B，如 2026-11-30T09:00:00%2B08:00。", "In a URL, + is written %2B: 2026-11-30T09:00:00%2B08:00."),
         ["outside-activity"] = ("服务时间须在活动时间之内（{0} 至 {1}）。", "The time must lie within the activity's ({0} to {1})."),
+        ["name-invisible"] = ("名称须包含可见的文字，不能只有空格或不可见字符。", "A name needs a visible character; spaces and invisible characters alone are not a name."),
+        ["name-bidi-control"] = ("名称不能包含文字方向控制字符（U+202A–U+202E、U+2066–U+2069）。", "A name may not contain bidi override or isolate characters (U+202A–U+202E, U+2066–U+2069)."),
+        ["no-hours-in-year"] = ("{0} 年没有经审核的服务时长，无法开具志愿服务证明。", "No approved service hours in {0}: there is nothing to certify."),
+        ["certificate-future-year"] = ("{0} 年尚未开始，无法开具志愿服务证明。", "{0} has not begun: there is nothing to certify yet."),
+        ["certificate-not-issued"] = ("{0} 年按当前服务时长的志愿服务证明尚未开具；管理员、员工或客户端密钥可开具。", "No certificate of the current figures for {0} has been issued yet; an admin, staff or client key issues it."),
+        ["rename-needs-staff"] = ("只有员工或管理员密钥可以更正志愿者姓名。", "Only staff or admin keys may correct a volunteer's name."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)

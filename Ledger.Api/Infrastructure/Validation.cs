@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using FluentValidation;
 
 namespace Ledger.Api.Infrastructure;
@@ -53,4 +55,29 @@ public static class Validation
         rule.MaximumLength(maxLength)
             .Must(s => s is null || !s.Any(char.IsControl))
             .WithMessage(_ => Text.Get("no-control-chars"));
+
+    /// <summary>
+    /// A name people read — a volunteer's on a certificate, card or receipt, a community's, a reward's: plain text with
+    /// at least one character one can see, and no bidi override or isolate anywhere. Those reorder the text around them
+    /// (a name could print as another), and a name of nothing but spaces, zero-width or other invisible characters
+    /// shows as a blank that nobody can find or tell apart.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> VisibleName<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
+        rule.PlainText(maxLength)
+            .Must(s => s is null || !s.Any(IsBidiControl))
+            .WithMessage(_ => Text.Get("name-bidi-control"))
+            .Must(s => s is null || s.EnumerateRunes().Any(r => !IsInvisible(r)))
+            .WithMessage(_ => Text.Get("name-invisible"));
+
+    /// <summary>LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI. The marks LRM, RLM and ALM stay allowed inside a name:
+    /// they only settle the direction of neighbouring punctuation, which names in Arabic script may need.</summary>
+    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
+    /// <summary>Nothing drawn: white space, format characters (zero-width space and joiners, bidi marks, soft hyphen,
+    /// BOM, tags), combining marks with nothing to combine with, and the fillers that are letters but print blank.</summary>
+    private static bool IsInvisible(Rune r) =>
+        Rune.IsWhiteSpace(r)
+        || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        || r.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800;
 }

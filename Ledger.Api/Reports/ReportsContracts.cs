@@ -29,6 +29,10 @@ public sealed record MonthlyReport(long CommunityId, int Year, IReadOnlyList<Mon
 
 public sealed record CertificateCategory(string Category, long Minutes);
 
+/// <summary>The body of an issue is optional: without it, or without a year, the community's running year.</summary>
+public sealed record IssueCertificateRequest(int? Year);
+
+/// <summary>What a certificate certifies, as issued; <c>checkUrl</c> is the public address of its check, printed and as a QR code.</summary>
 public sealed record CertificateResponse(
     string Code,
     string Community,
@@ -43,7 +47,8 @@ public sealed record CertificateResponse(
     int Stars,
     IReadOnlyList<CertificateCategory> Categories,
     DateTimeOffset IssuedAt,
-    DateOnly IssuedOn);
+    DateOnly IssuedOn,
+    string CheckUrl);
 
 public static class GradeTexts
 {

@@ -39,7 +39,7 @@ public sealed class CreateRewardValidator : AbstractValidator<CreateRewardReques
     public CreateRewardValidator()
     {
         RuleFor(r => r.CommunityId).GreaterThan(0);
-        RuleFor(r => r.Name).NotEmpty().PlainText(100);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(100);
         RuleFor(r => r.Description).PlainText(500);
         RuleFor(r => r.PointsCost).InclusiveBetween(1, RewardLimits.MaxCost);
         RuleFor(r => r.Stock).InclusiveBetween(0, RewardLimits.MaxStock);

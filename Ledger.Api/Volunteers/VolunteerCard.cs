@@ -1,13 +1,12 @@
 using System.Net;
 using Dapper;
 using Ledger.Api.Infrastructure;
-using QRCoder;
 
 namespace Ledger.Api.Volunteers;
 
 /// <summary>
 /// The member card: an SVG (prints sharp at any size) with the name, the community and the member code, as text and
-/// as a QR code the counter scans. QRCoder (a well-kept library) draws the QR code; it needs no native graphics.
+/// as a QR code the counter scans.
 /// </summary>
 public static class VolunteerCard
 {
@@ -34,9 +33,6 @@ public static class VolunteerCard
 
     public static string Render(string name, string community, string memberCode)
     {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(memberCode, QRCodeGenerator.ECCLevel.M);
-        var png = new PngByteQRCode(data).GetGraphic(8);
         static string E(string s) => WebUtility.HtmlEncode(s);
         var spaced = $"{memberCode[..4]} {memberCode[4..]}";
         return $"""
@@ -48,7 +44,7 @@ public static class VolunteerCard
               <text x="44" y="210" font-size="64" fill="#1f2328" font-family="Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif" font-weight="700">{E(name)}</text>
               <text x="44" y="280" font-size="34" fill="#6b7280" font-family="Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif">{E(community)}</text>
               <text x="44" y="470" font-size="54" fill="#1f2328" font-family="DejaVu Sans Mono, monospace" letter-spacing="4">{E(spaced)}</text>
-              <image x="546" y="150" width="270" height="270" href="data:image/png;base64,{Convert.ToBase64String(png)}"/>
+              <image x="546" y="150" width="270" height="270" href="{QrCodes.DataUri(memberCode)}"/>
             </svg>
             """;
     }

@@ -25,7 +25,7 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapGet("/", Search)
             .WithName("SearchVolunteers")
-            .WithSummary("Volunteers of a community, newest first; q matches a name, a phone number or a member code.")
+            .WithSummary("Volunteers of a community, newest first; q matches a name or a member code, and for the community's own staff and client keys a whole phone number.")
             .RequireAuthorization(Policies.Read);
         group.MapGet("/by-openid/{openId}", GetByOpenId)
             .WithName("GetVolunteerByOpenId")
@@ -37,7 +37,7 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapPatch("/{id:long}", Patch)
             .WithName("PatchVolunteer")
-            .WithSummary("Change grid, building group, skills, echelon, phone or status.")
+            .WithSummary("Change grid, building group, skills, echelon, phone or status; staff and admin keys may also correct the name.")
             .RequireAuthorization(Policies.Write);
         return app;
     }
@@ -75,7 +75,7 @@ public static class VolunteersApi
                     request.Echelon,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(maskPhone: true));
+            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(masked: true));
             return row.ToResponse();
         });
         return outcome.ToCreated();
@@ -118,21 +118,19 @@ public static class VolunteersApi
         var term = q?.Trim();
         if (term is { Length: > 100 })
             return Problems.From(Failure.Invalid("q", "rule-out-of-range", 1, 100));
-        string? code = null, phoneLike = null, nameLike = null;
+        string? code = null, phone = null, nameLike = null;
         if (!string.IsNullOrEmpty(term))
         {
             code = MemberCode.Normalize(term);
-            var digits = new string(term.Where(ch => ch is not (' ' or '-')).ToArray());
-            if (digits.Length >= 4 && digits.TrimStart('+').All(char.IsAsciiDigit))
-                phoneLike = "%" + digits + "%";
+            phone = Phones.SearchTerm(caller, term);
             nameLike = "%" + EscapeLike(term) + "%";
         }
 
         await using var connection = await database.OpenReadAsync();
         var filters = new Filters().Page("id", page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
-            .Where("(member_code = @Code OR phone LIKE @PhoneLike OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
-        filters.Param("Code", code).Param("PhoneLike", phoneLike);
+            .Where("(member_code = @Code OR phone = @Phone OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
+        filters.Param("Code", code).Param("Phone", phone);
         var rows = connection.Query<VolunteerRow>(
             $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
@@ -141,6 +139,9 @@ public static class VolunteersApi
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Patch(
         long id, PatchVolunteerRequest request, Caller caller, Writer writer)
     {
+        // A mini-program registers a volunteer under the name they give; correcting it afterwards is the community's call.
+        if (request.Name is not null && caller.Role is not (Roles.Staff or Roles.Admin))
+            return Problems.From(new Failure(403, "forbidden", "rename-needs-staff"));
         var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status200OK, w =>
         {
             var before = VolunteerQueries.ById(w.Connection, id);
@@ -149,6 +150,7 @@ public static class VolunteersApi
             var after = w.Connection.QuerySingle<VolunteerRow>(
                 $"""
                 UPDATE volunteers SET
+                    name = COALESCE(@Name, name),
                     grid = CASE WHEN @SetGrid THEN @Grid ELSE grid END,
                     building_group = CASE WHEN @SetBuildingGroup THEN @BuildingGroup ELSE building_group END,
                     skills = COALESCE(@Skills, skills),
@@ -162,6 +164,7 @@ public static class VolunteersApi
                 new
                 {
                     Id = id,
+                    Name = request.Name?.Trim(),
                     SetGrid = request.Grid is not null,
                     Grid = Blank(request.Grid),
                     SetBuildingGroup = request.BuildingGroup is not null,
@@ -172,7 +175,7 @@ public static class VolunteersApi
                     request.Status,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(maskPhone: true), after = after.ToResponse(maskPhone: true) });
+            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
             return after.ToResponse();
         });
         return outcome.ToOk();

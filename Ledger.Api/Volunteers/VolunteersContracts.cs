@@ -27,14 +27,18 @@ public sealed record CreateVolunteerRequest(
     string[]? Skills,
     string Echelon);
 
-/// <summary>PATCH: a field left out (or null) stays as it is; an empty grid or building group clears it.</summary>
+/// <summary>
+/// PATCH: a field left out (or null) stays as it is; an empty grid or building group clears it. A name is corrected by
+/// staff and admin keys only (the audit event keeps the one before).
+/// </summary>
 public sealed record PatchVolunteerRequest(
     string? Grid,
     string? BuildingGroup,
     string[]? Skills,
     string? Echelon,
     string? Phone,
-    string? Status);
+    string? Status,
+    string? Name = null);
 
 public sealed record VolunteerResponse(
     long Id,
@@ -70,8 +74,9 @@ public sealed class VolunteerRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>Auditors, and the audit trail, see a masked phone; the community's own keys see it whole.</summary>
-    public VolunteerResponse ToResponse(bool maskPhone = false) => new(Id, CommunityId, MemberCode, Name, maskPhone ? Phones.Mask(Phone) : Phone, WechatOpenId, Grid, BuildingGroup,
+    /// <summary>Auditors, and the audit trail (which auditors read), see the phone and the openid masked; the community's own keys see them whole.</summary>
+    public VolunteerResponse ToResponse(bool masked = false) => new(Id, CommunityId, MemberCode, Name,
+        masked ? Phones.Mask(Phone) : Phone, masked ? OpenIds.Mask(WechatOpenId) : WechatOpenId, Grid, BuildingGroup,
         JsonSerializer.Deserialize<string[]>(Skills) ?? [], Echelon, Status, CreatedAt, UpdatedAt);
 }
 
@@ -94,12 +99,28 @@ public static class Phones
     public static string Mask(string phone) =>
         phone.Length <= 7 ? new string('*', phone.Length - 2) + phone[^2..] : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
 
+    /// <summary>Whole phone numbers and openids: every key but an auditor's (a scoped key sees only its own community's volunteers).</summary>
     public static bool SeesWholePhones(Infrastructure.Caller caller) => caller.Role is not Infrastructure.Roles.Auditor;
+
+    /// <summary>
+    /// Whether a search term may find a volunteer by phone: only for the community's own staff and client keys (a
+    /// scoped key searches only its own community), and only as a whole number. A part of a number matched for every
+    /// role let an auditor rebuild a masked number in a few dozen searches.
+    /// </summary>
+    public static string? SearchTerm(Infrastructure.Caller caller, string term) => caller.IsScoped ? Normalize(term) : null;
+}
+
+public static class OpenIds
+{
+    /// <summary>oUp****S6o: tells two bindings apart, and is no use to look a volunteer up by.</summary>
+    public static string? Mask(string? openId) =>
+        openId is null ? null : openId.Length <= 8 ? "****" : openId[..3] + "****" + openId[^3..];
 }
 
 internal static class VolunteerRules
 {
     public const int MaxSkills = 20;
+    public const int MaxName = 50;
 
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(p => Phones.Normalize(p) is not null).WithMessage(_ => Text.Get("phone"));
@@ -118,7 +139,7 @@ public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteer
     public CreateVolunteerValidator()
     {
         RuleFor(r => r.CommunityId).GreaterThan(0);
-        RuleFor(r => r.Name).NotEmpty().PlainText(50);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName);
         RuleFor(r => r.Phone).NotEmpty().ValidPhone();
         RuleFor(r => r.WechatOpenId)
             .Must(id => id is null || (id.Length is >= 1 and <= 128 && id.All(c => c is > ' ' and <= '~')))
@@ -140,8 +161,9 @@ public sealed class PatchVolunteerValidator : AbstractValidator<PatchVolunteerRe
         RuleFor(r => r.Echelon).OneOf(Echelons.All).When(r => r.Echelon is not null);
         RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
         RuleFor(r => r.Status).OneOf(VolunteerStatuses.All).When(r => r.Status is not null);
+        RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName).When(r => r.Name is not null);
         RuleFor(r => r)
-            .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null })
+            .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null, Name: null })
             .WithMessage(_ => Text.Get("patch-empty"))
             .OverridePropertyName("body");
     }

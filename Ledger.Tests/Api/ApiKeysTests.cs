@@ -105,4 +105,45 @@ public sealed class ApiKeysTests
         await Seed.Problem(response, HttpStatusCode.Unauthorized, "unauthorized");
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("Bearer"));
     }
+
+    [Test]
+    public async Task KeyPrefix_KeepsAtMostFourCharacters_InTheListAndTheDatabase()
+    {
+        var (id, key) = await Seed.Key(_app, "staff", _community);
+        var items = (await (await _app.Admin().GetAsync("/api/v1/api-keys?limit=200")).Read<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
+        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
+        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
+            "the configured bootstrap key");
+
+        using (var db = _app.OpenDatabase())
+            Assert.That(db.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
+        // Nowhere in the file — the key's row, its audit event — are five characters of a key in clear.
+        var bytes = (await File.ReadAllBytesAsync(_app.DatabasePath)).Concat(File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : []).ToArray();
+        foreach (var secret in new[] { LedgerApp.AdminKey, key })
+            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in the database file");
+    }
+
+    [Test]
+    public async Task Upgrade_CutsStoredKeyPrefixesToFourCharacters_AndTheDatabaseRefusesLongerOnes()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "ledger.db")}"))
+        {
+            old.Open();
+            Ledger.Api.Infrastructure.Migrator.Apply(old, Ledger.Api.Infrastructure.Migrator.Embedded().Where(m => m.Version <= 7).ToList());
+            old.Execute(
+                "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
+                new { Hash = Ledger.Api.Infrastructure.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var app = new LedgerApp(folder);
+        var items = (await (await app.Admin().GetAsync("/api/v1/api-keys")).Read<JsonElement>()).GetProperty("items");
+        Assert.That(items.EnumerateArray().Select(i => i.GetProperty("keyPrefix").GetString()), Is.EqualTo(new[] { LedgerApp.AdminKey[..4] }));
+        using var db = app.OpenDatabase();
+        Assert.That(() => db.Execute(
+                "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('x', 'admin', 'h', 'lk_abcdefg', '2026-01-01T00:00:00.000Z')"),
+            Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+    }
 }

@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests
         public readonly Queue<long> Redemptions = new();
         public long RewardId;
         public string CertificateCode = "";
+        public int CertificateYear;
     }
 
     private static readonly string[] Admin = ["admin"];
@@ -120,7 +121,10 @@ public sealed class AuthorizationMatrixTests
         ["GET /api/v1/communities/{id:long}/rankings"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/rankings", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/communities/{id:long}/reports/monthly"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/reports/monthly", _ => null,
             Elsewhere.Forbidden),
-        ["GET /api/v1/volunteers/{id:long}/certificate"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/certificate", _ => null, Elsewhere.NotFound),
+        ["GET /api/v1/volunteers/{id:long}/certificate"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/certificate?year={f.CertificateYear}", _ => null,
+            Elsewhere.NotFound),
+        ["POST /api/v1/volunteers/{id:long}/certificate"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/certificate", f => new { year = f.CertificateYear },
+            Elsewhere.NotFound),
         ["GET /api/v1/certificates/{code}"] = new(Read, f => $"/api/v1/certificates/{f.CertificateCode}", _ => null, Elsewhere.Public),
         ["GET /api/v1/volunteers/{id:long}/card"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/card", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
@@ -168,7 +172,10 @@ public sealed class AuthorizationMatrixTests
         for (var i = 0; i < 10; i++)
             _f.Approved.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
         _f.RecordId = _f.Approved.Peek();
-        var certificate = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate");
+        // The year of an approved record: early in January the running year may have none yet, and then nothing to certify.
+        var approved = await (await _app.Admin().GetAsync($"/api/v1/service-records/{_f.RecordId}")).Read<System.Text.Json.JsonElement>();
+        _f.CertificateYear = approved.GetProperty("startedAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Year;
+        var certificate = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate?year={_f.CertificateYear}");
         _f.CertificateCode = System.Text.RegularExpressions.Regex.Match(certificate, @"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
         var reward = await _app.Admin().PostJson("/api/v1/rewards", new { communityId = a, name = "牙膏", pointsCost = 1, stock = 100 });
         _f.RewardId = (await reward.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();

@@ -85,6 +85,7 @@ public sealed class HostileInputTests
         yield return new("POST", "/api/v1/redemptions", () => new JsonObject { ["volunteerId"] = _volunteer, ["rewardId"] = _reward, ["quantity"] = 1 });
         yield return new("POST", $"/api/v1/redemptions/{_redemption}/cancel", () => new JsonObject { ["reason"] = "r" });
         yield return new("POST", $"/api/v1/communities/{_community}/expire-points", () => new JsonObject { ["asOf"] = "2020-01-01T00:00:00Z" });
+        yield return new("POST", $"/api/v1/volunteers/{_volunteer}/certificate", () => new JsonObject());
     }
 
     private static readonly JsonNode?[] HostileValues =

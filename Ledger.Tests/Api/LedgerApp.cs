@@ -22,10 +22,14 @@ public sealed class LedgerApp : IAsyncDisposable
     /// <summary>Per-key requests a second; tests fire hundreds a second through one key, so the default is lifted.</summary>
     public int RateLimit { get; }
 
+    /// <summary>Further configuration for this service (Ledger:PublicBaseUrl, …).</summary>
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
     /// <param name="kestrel">Serve on a real loopback port (for a browser) instead of the in-memory test server.</param>
-    public LedgerApp(string? folder = null, bool kestrel = false, int rateLimit = 100_000)
+    public LedgerApp(string? folder = null, bool kestrel = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null)
     {
         RateLimit = rateLimit;
+        _settings = settings ?? new Dictionary<string, string>();
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         _kestrel = kestrel;
@@ -71,6 +75,8 @@ public sealed class LedgerApp : IAsyncDisposable
         b.UseSetting("Ledger:Idempotency:Purge", "false");
         b.UseSetting("Ledger:RateLimit:PermitsPerSecond", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         b.UseSetting("Ledger:RateLimit:Burst", RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in _settings)
+            b.UseSetting(key, value);
         b.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         // UseKestrel(0) alone leaves Kestrel on its default URL (port 5000), which a second test run on the machine holds.
         if (_kestrel)

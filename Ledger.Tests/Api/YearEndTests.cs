@@ -187,6 +187,7 @@ public sealed class YearEndTests
         var elsewhere = await Seed.Community(_app, "<b>社区</b>");
         var body = new { communityId = elsewhere, name = "<script>alert(1)</script>", phone = "13912345678", echelon = "first" };
         var v = (await (await _app.Admin().PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
+        await Records.Submit(_app, LedgerApp.AdminKey, v, 60, approveScore: 4, start: new DateTimeOffset(2026, 12, 20, 9, 0, 0, Shanghai));
         var html = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{v}/certificate?year=2026");
         Assert.That(html, Does.Not.Contain("<script>").And.Contain("&lt;script&gt;").And.Not.Contain("<b>"));
     }

@@ -44,7 +44,7 @@ public static class Scale
                 new { I = i, R = rules, At = at });
             c.Execute("INSERT INTO accounts (id, community_id, kind, volunteer_id, balance) VALUES (@Id, @I, 'issuance', NULL, 0)", new { Id = Volunteers + i, I = i });
         }
-        c.Execute("INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at) VALUES ('scale staff', 'staff', 1, @H, 'lk_scale', @At)",
+        c.Execute("INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at) VALUES ('scale staff', 'staff', 1, @H, 'lk_s', @At)",
             new { H = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScaleStaffKey))), At = at });
         using (var volunteer = c.CreateCommand())
         using (var account = c.CreateCommand())
