@@ -72,6 +72,7 @@ public static class Text
         ["as-of-future"] = ("asOf 不能晚于现在。", "asOf may not be in the future."),
         ["actor-format"] = ("actor 须为 api-key:编号、编号或 system。", "actor is api-key:N, N or system."),
         ["rate-limited"] = ("请求过于频繁，请 {0} 秒后重试。", "Too many requests; retry in {0} s."),
+        ["format-unsupported"] = ("此接口不提供 format={0}，可用：{1}。", "This endpoint does not answer format={0}; it answers: {1}."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)
@@ -85,9 +86,14 @@ public static class Text
         ["reward"] = "奖品",
         ["redemption"] = "兑换记录",
         ["certificate"] = "证明",
+        ["receipt"] = "兑换单",
+        ["expiry"] = "积分到期年度",
     };
 
-    public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;
+    public static string Noun(string key) => IsEnglish ? key : ChineseNoun(key);
+
+    /// <summary>The Chinese noun whatever the request's language: for the Chinese form of an export.</summary>
+    public static string ChineseNoun(string key) => ChineseNouns.GetValueOrDefault(key, key);
 
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 

@@ -154,7 +154,7 @@ public static class Certificates
         static string E(object? value) => WebUtility.HtmlEncode(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
         var rows = new StringBuilder();
         foreach (var category in c.Categories)
-            rows.Append($"<tr><td>{E(CategoryName(category.Category))}</td><td class=\"n\">{E(Math.Round(category.Minutes / 60m, 2))}</td></tr>");
+            rows.Append($"<tr><td>{E(Labels.Category.Zh(category.Category))}</td><td class=\"n\">{E(Math.Round(category.Minutes / 60m, 2))}</td></tr>");
         if (c.Categories.Count == 0)
             rows.Append("<tr><td colspan=\"2\">本年度暂无经审核的服务记录</td></tr>");
         var stars = c.Stars == 0 ? "—" : new string('★', c.Stars) + new string('☆', 5 - c.Stars);
@@ -208,17 +208,4 @@ public static class Certificates
             </html>
             """;
     }
-
-    /// <summary>Common categories in the words on the certificate; others print as recorded.</summary>
-    private static string CategoryName(string category) => category switch
-    {
-        "epidemic" => "疫情防控",
-        "anti-fraud" => "反诈宣传",
-        "elderly-care" => "为老服务",
-        "environment" => "环境整治",
-        "patrol" => "平安巡逻",
-        "garbage-sorting" => "垃圾分类",
-        "culture" => "文化活动",
-        _ => category,
-    };
 }
