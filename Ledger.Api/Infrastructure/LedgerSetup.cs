@@ -121,6 +121,7 @@ public static class LedgerSetup
         app.UseBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseFormatCheck();
         app.UseIdempotency();
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
