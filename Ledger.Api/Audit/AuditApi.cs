@@ -1,6 +1,7 @@
 using Dapper;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
+using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,6 +22,7 @@ public static class AuditApi
             .WithName("ListAuditEvents")
             .WithSummary("Audit events, newest first, by time, actor (api-key:7 or system), action and subject; format=csv streams them all.")
             .Produces<Page<AuditEventResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .RequireAuthorization(Policies.Audit);
         group.MapGet("/verify", Verify)
             .WithName("VerifyChains")
@@ -54,14 +56,25 @@ public static class AuditApi
         var sql = $"SELECT id, at, actor_key_id, action, subject, request_id, detail FROM audit_events {filters.Sql} ORDER BY id DESC";
 
         if (csv)
-            return Csv.Stream("audit-events.csv", ["id", "at", "actor", "action", "subject", "requestId", "detail"],
-                () => database.Stream<EventRow>(sql, filters.Parameters),
-                e => [e.Id, e.At, Books.Actor(e.ActorKeyId), e.Action, e.Subject, e.RequestId, e.Detail]);
+            return Csv.Stream("audit-events.csv", Export, () => database.Stream<EventRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<EventRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
+
+    /// <remarks>
+    /// An event belongs to no community, so its local time is the default zone's (Shanghai). Actions have their
+    /// Chinese words where one reads well; an action without one (added later) shows as its code.
+    /// </remarks>
+    private static readonly CsvTable<EventRow> Export = new CsvTable<EventRow>(_ => null)
+        .Number("id", "事件编号", e => e.Id)
+        .Time("at", "时间", e => e.At)
+        .Text("actor", "操作者", e => Books.Actor(e.ActorKeyId), e => Labels.Actor(e.ActorKeyId))
+        .Code("action", "操作", e => e.Action, Labels.AuditAction)
+        .Text("subject", "对象", e => e.Subject, e => Labels.Reference(e.Subject))
+        .Text("requestId", "请求编号", e => e.RequestId)
+        .Text("detail", "详情", e => e.Detail);
 
     public static async Task<Ok<VerifyResponse>> Verify(Database database)
     {

@@ -127,6 +127,7 @@ public static class LedgerSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseQueryTimes();
+        app.UseFormatCheck();
         app.UseIdempotency();
 
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))

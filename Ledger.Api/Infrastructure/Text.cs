@@ -81,6 +81,7 @@ public static class Text
         ["certificate-future-year"] = ("{0} 年尚未开始，无法开具志愿服务证明。", "{0} has not begun: there is nothing to certify yet."),
         ["certificate-not-issued"] = ("{0} 年按当前服务时长的志愿服务证明尚未开具；管理员、员工或客户端密钥可开具。", "No certificate of the current figures for {0} has been issued yet; an admin, staff or client key issues it."),
         ["rename-needs-staff"] = ("只有员工或管理员密钥可以更正志愿者姓名。", "Only staff or admin keys may correct a volunteer's name."),
+        ["format-unsupported"] = ("此接口不提供 format={0}，可用：{1}。", "This endpoint does not answer format={0}; it answers: {1}."),
     };
 
     private static readonly Dictionary<string, string> ChineseNouns = new(StringComparer.Ordinal)
@@ -99,9 +100,14 @@ public static class Text
         ["approved"] = "已通过",
         ["rejected"] = "已驳回",
         ["reversed"] = "已撤销",
+        ["receipt"] = "兑换单",
+        ["expiry"] = "积分到期年度",
     };
 
-    public static string Noun(string key) => !IsEnglish && ChineseNouns.TryGetValue(key, out var zh) ? zh : key;
+    public static string Noun(string key) => IsEnglish ? key : ChineseNoun(key);
+
+    /// <summary>The Chinese noun whatever the request's language: for the Chinese form of an export.</summary>
+    public static string ChineseNoun(string key) => ChineseNouns.GetValueOrDefault(key, key);
 
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 

@@ -22,8 +22,9 @@ public static class PointsApi
             .RequireAuthorization(Policies.Read);
         volunteers.MapGet("/ledger", VolunteerLedger)
             .WithName("GetVolunteerLedger")
-            .WithSummary("The volunteer's postings, newest first, each with the balance after it.")
-            .Produces<Page<VolunteerLedgerItem>>()
+            .WithSummary("The volunteer's postings, newest first, each with the balance after it; format=csv streams them all.")
+            .Produces<Page<VolunteerLedgerItem>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Read);
         volunteers.MapPost("/adjustments", Adjust)
@@ -42,6 +43,7 @@ public static class PointsApi
             .WithName("ListLedgerTransactions")
             .WithSummary("Ledger transactions with their postings, newest first; format=csv streams them all, a row per posting.")
             .Produces<Page<TransactionResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .RequireAuthorization(Policies.Read);
         ledger.MapGet("/trial-balance", TrialBalance)
             .WithName("GetTrialBalance")
@@ -108,7 +110,7 @@ public static class PointsApi
     /// native calls a row.
     /// </remarks>
     public static async Task<IResult> VolunteerLedger(
-        long id, Caller caller, Database database, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? cursor, int? limit)
+        long id, Caller caller, Database database, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -119,12 +121,22 @@ public static class PointsApi
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
 
+        var csv = Csv.Wanted(format);
         var filters = new Filters()
             .Where("a.volunteer_id = @Id", "Id", id)
-            .Page("s.posting_id", page.Value)
+            .Page("s.posting_id", csv ? null : page.Value)
             .Where("s.kind = @Kind", "Kind", kind)
             .Where("s.at >= @From", "From", Filters.Time(from))
             .Where("s.at < @To", "To", Filters.Time(to));
+        if (csv)
+            return Csv.Stream($"volunteer-{id}-ledger.csv", LedgerExport, () => database.Stream<LedgerLineRow>(
+                $"""
+                SELECT s.transaction_id, s.at, s.kind, s.amount, s.balance_after, s.reference, s.memo, a.community_id
+                FROM accounts a
+                JOIN statement_lines s ON s.account_id = a.id
+                {filters.Sql}
+                ORDER BY s.posting_id DESC
+                """, filters.Parameters), CommunityContext.Zones(database));
         // Read with typed getters rather than mapped: two columns a row, one native call fewer each.
         var rows = new List<(long PostingId, RawJson Item)>(page.Value.Take);
         using (var reader = connection.ExecuteReader(
@@ -212,21 +224,18 @@ public static class PointsApi
             .Where("t.at >= @From", "From", Filters.Time(from))
             .Where("t.at < @To", "To", Filters.Time(to));
         if (csv)
-            return Csv.Stream("ledger-transactions.csv",
-                ["transactionId", "at", "kind", "communityId", "reference", "memo", "actor", "reversesId", "account", "amount", "balanceAfter"],
-                () => database.Stream<TransactionPostingRow>(
-                    $"""
-                    SELECT t.id, t.at, t.kind, t.community_id, t.reference, t.memo, t.actor_key_id, t.reverses_id,
-                           a.community_id AS account_community_id, a.kind AS account_kind, a.volunteer_id, p.amount, p.balance_after
-                    FROM ledger_transactions t
-                    JOIN postings p ON p.transaction_id = t.id
-                    JOIN accounts a ON a.id = p.account_id
-                    {filters.Sql}
-                    ORDER BY t.id DESC, p.id
-                    """, filters.Parameters),
-                r => [r.Id, r.At, r.Kind, r.CommunityId, r.Reference, r.Memo, Books.Actor(r.ActorKeyId), r.ReversesId,
-                    new AccountRef(r.AccountCommunityId, Enum.Parse<AccountKind>(r.AccountKind, ignoreCase: true), r.VolunteerId).ToString(),
-                    r.Amount, r.BalanceAfter]);
+            return Csv.Stream("ledger-transactions.csv", TransactionsExport, () => database.Stream<TransactionPostingRow>(
+                $"""
+                SELECT t.id, t.at, t.kind, t.community_id, t.reference, t.memo, t.actor_key_id, t.reverses_id,
+                       a.community_id AS account_community_id, a.kind AS account_kind, a.volunteer_id, v.name AS volunteer_name,
+                       p.amount, p.balance_after
+                FROM ledger_transactions t
+                JOIN postings p ON p.transaction_id = t.id
+                JOIN accounts a ON a.id = p.account_id
+                LEFT JOIN volunteers v ON v.id = a.volunteer_id
+                {filters.Sql}
+                ORDER BY t.id DESC, p.id
+                """, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var (transactions, postings) = Database.Snapshot(connection, () =>
@@ -313,9 +322,48 @@ public static class PointsApi
         public long AccountCommunityId { get; init; }
         public string AccountKind { get; init; } = "";
         public long? VolunteerId { get; init; }
+        public string? VolunteerName { get; init; }
         public long Amount { get; init; }
         public long BalanceAfter { get; init; }
+
+        public AccountRef Account => new(AccountCommunityId, Enum.Parse<AccountKind>(AccountKind, ignoreCase: true), VolunteerId);
     }
+
+    /// <summary>A row per posting: the transaction's fields repeat on each of its postings.</summary>
+    private static readonly CsvTable<TransactionPostingRow> TransactionsExport = new CsvTable<TransactionPostingRow>(r => r.CommunityId)
+        .Number("transactionId", "交易编号", r => r.Id)
+        .Time("at", "时间", r => r.At)
+        .Code("kind", "类型", r => r.Kind, Labels.TransactionKind)
+        .Number("communityId", "社区编号", r => r.CommunityId)
+        .Text("reference", "关联", r => r.Reference, r => Labels.Reference(r.Reference))
+        .Text("memo", "备注", r => r.Memo, r => Labels.Memo(r.Kind, r.Memo))
+        .Text("actor", "操作者", r => Books.Actor(r.ActorKeyId), r => Labels.Actor(r.ActorKeyId))
+        .Number("reversesId", "所冲销交易编号", r => r.ReversesId)
+        .Text("account", "账户", r => r.Account.ToString(), r => Labels.Account(r.Account, r.VolunteerName))
+        .Number("amount", "积分", r => r.Amount)
+        .Number("balanceAfter", "变动后余额", r => r.BalanceAfter);
+
+    private sealed class LedgerLineRow
+    {
+        public long TransactionId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public long Amount { get; init; }
+        public long BalanceAfter { get; init; }
+        public string? Reference { get; init; }
+        public string? Memo { get; init; }
+        public long CommunityId { get; init; }
+    }
+
+    /// <summary>The columns of <see cref="VolunteerLedgerItem"/>, for the volunteer or the office to print.</summary>
+    private static readonly CsvTable<LedgerLineRow> LedgerExport = new CsvTable<LedgerLineRow>(r => r.CommunityId)
+        .Number("transactionId", "交易编号", r => r.TransactionId)
+        .Time("at", "时间", r => r.At)
+        .Code("kind", "类型", r => r.Kind, Labels.TransactionKind)
+        .Number("amount", "积分变动", r => r.Amount)
+        .Number("balanceAfter", "变动后余额", r => r.BalanceAfter)
+        .Text("reference", "关联", r => r.Reference, r => Labels.Reference(r.Reference))
+        .Text("memo", "备注", r => r.Memo, r => Labels.Memo(r.Kind, r.Memo));
 
     private class AccountRow
     {

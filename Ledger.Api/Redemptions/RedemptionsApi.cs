@@ -3,6 +3,7 @@ using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
 using Ledger.Api.Points;
 using Ledger.Api.Rewards;
+using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
@@ -32,6 +33,7 @@ public static class RedemptionsApi
             .WithName("ListRedemptions")
             .WithSummary("Redemptions with receipt numbers, newest first; format=csv streams them all as a spreadsheet.")
             .Produces<Page<RedemptionListItem>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .RequireAuthorization(Policies.Read);
         return app;
     }
@@ -149,19 +151,29 @@ public static class RedemptionsApi
         var sql = $"{Select} {filters.Sql} ORDER BY r.id DESC";
 
         if (csv)
-        {
-            return Csv.Stream("redemptions.csv",
-                ["id", "receiptNo", "communityId", "volunteerId", "volunteerName", "rewardId", "rewardName", "quantity", "pointsSpent", "status",
-                    "transactionId", "cancellationTransactionId", "cancelReason", "createdAt", "cancelledAt"],
-                () => database.Stream<RedemptionRow>(sql, filters.Parameters),
-                r => [r.Id, r.ReceiptNo, r.CommunityId, r.VolunteerId, r.VolunteerName, r.RewardId, r.RewardName, r.Quantity, r.PointsSpent, r.Status,
-                    r.TransactionId, r.CancellationTransactionId, r.CancelReason, r.CreatedAt, r.CancelledAt]);
-        }
+            return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<RedemptionRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
+
+    private static readonly CsvTable<RedemptionRow> Export = new CsvTable<RedemptionRow>(r => r.CommunityId)
+        .Number("id", "兑换编号", r => r.Id)
+        .Text("receiptNo", "兑换单号", r => r.ReceiptNo)
+        .Number("communityId", "社区编号", r => r.CommunityId)
+        .Number("volunteerId", "志愿者编号", r => r.VolunteerId)
+        .Text("volunteerName", "志愿者姓名", r => r.VolunteerName)
+        .Number("rewardId", "奖品编号", r => r.RewardId)
+        .Text("rewardName", "奖品", r => r.RewardName)
+        .Number("quantity", "数量", r => r.Quantity)
+        .Number("pointsSpent", "消耗积分", r => r.PointsSpent)
+        .Code("status", "状态", r => r.Status, Labels.RedemptionStatus)
+        .Number("transactionId", "积分交易编号", r => r.TransactionId)
+        .Number("cancellationTransactionId", "取消交易编号", r => r.CancellationTransactionId)
+        .Text("cancelReason", "取消原因", r => r.CancelReason)
+        .Time("createdAt", "兑换时间", r => r.CreatedAt)
+        .Time("cancelledAt", "取消时间", r => r.CancelledAt);
 
     private static RedemptionRow? Find(System.Data.IDbConnection connection, long id) =>
         connection.QuerySingleOrDefault<RedemptionRow>(Select + " WHERE r.id = @Id", new { Id = id });

@@ -293,7 +293,7 @@ public static class Certificates
     {
         var rows = new StringBuilder();
         foreach (var category in c.Categories)
-            rows.Append($"<tr><td>{E(CategoryName(category.Category))}</td><td class=\"n\">{E(Math.Round(category.Minutes / 60m, 2))}</td></tr>");
+            rows.Append($"<tr><td>{E(Labels.Category.Zh(category.Category))}</td><td class=\"n\">{E(Math.Round(category.Minutes / 60m, 2))}</td></tr>");
         return $$"""
             <!DOCTYPE html>
             <html lang="zh-CN">
@@ -335,7 +335,7 @@ public static class Certificates
     /// <summary>The check page a phone shows after scanning: what the certificate certifies, and nothing more.</summary>
     public static string RenderCheck(CertificateResponse c)
     {
-        var categories = string.Join("；", c.Categories.Select(k => $"{E(CategoryName(k.Category))} {E(Math.Round(k.Minutes / 60m, 2))} 小时"));
+        var categories = string.Join("；", c.Categories.Select(k => $"{E(Labels.Category.Zh(k.Category))} {E(Math.Round(k.Minutes / 60m, 2))} 小时"));
         return $$"""
             <!DOCTYPE html>
             <html lang="zh-CN">
@@ -363,17 +363,4 @@ public static class Certificates
             </html>
             """;
     }
-
-    /// <summary>Common categories in the words on the certificate; others print as recorded.</summary>
-    private static string CategoryName(string category) => category switch
-    {
-        "epidemic" => "疫情防控",
-        "anti-fraud" => "反诈宣传",
-        "elderly-care" => "为老服务",
-        "environment" => "环境整治",
-        "patrol" => "平安巡逻",
-        "garbage-sorting" => "垃圾分类",
-        "culture" => "文化活动",
-        _ => category,
-    };
 }

@@ -41,6 +41,26 @@ public sealed record CommunityContext(long CommunityId, TimeZoneInfo Zone, IRead
     /// </summary>
     public RuleSet RulesAt(DateTimeOffset at) => (RuleVersion.InForceAt(Versions, at) ?? Versions[0]).Rules;
 
+    /// <summary>
+    /// Each community's zone, for an export that writes local times row by row (its rows may span communities). A
+    /// zone is looked up once per community and export, with a pooled connection held only for that look-up; without
+    /// a community (audit events) the default zone.
+    /// </summary>
+    public static Func<long?, TimeZoneInfo> Zones(Database database)
+    {
+        var fallback = TimeZones.Find(TimeZones.Default);
+        var known = new Dictionary<long, TimeZoneInfo>();
+        return communityId =>
+        {
+            if (communityId is not { } id)
+                return fallback;
+            if (known.TryGetValue(id, out var zone))
+                return zone;
+            using var connection = database.OpenRead();
+            return known[id] = Load(connection, id)?.Zone ?? fallback;
+        };
+    }
+
     /// <summary>Called after a rule version commits.</summary>
     public static void Forget()
     {

@@ -41,6 +41,7 @@ public static class ServiceRecordsApi
             .WithName("ListServiceRecords")
             .WithSummary("Service records, newest first, by community, volunteer, status and start time (from inclusive, to exclusive); format=csv streams them all.")
             .Produces<Page<ServiceRecordResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .RequireAuthorization(Policies.Read);
         return app;
     }
@@ -131,15 +132,45 @@ public static class ServiceRecordsApi
             .Where("started_at < @To", "To", Filters.Time(to));
         var sql = $"SELECT {ServiceRecordRow.Columns} FROM service_records {filters.Sql} ORDER BY id DESC";
         if (csv)
-            return Csv.Stream("service-records.csv",
-                ["id", "communityId", "volunteerId", "activityId", "category", "startedAt", "endedAt", "minutes", "status", "score", "points",
-                    "ruleVersion", "transactionId", "reversalTransactionId", "reason", "description", "createdAt", "decidedAt", "reversedAt"],
-                () => database.Stream<ServiceRecordRow>(sql, filters.Parameters),
-                r => [r.Id, r.CommunityId, r.VolunteerId, r.ActivityId, r.Category, r.StartedAt, r.EndedAt, r.Minutes, r.Status, r.Score, r.Points,
-                    r.RuleVersion, r.AccrualTransactionId, r.ReversalTransactionId, r.Reason, r.Description, r.CreatedAt, r.DecidedAt, r.ReversedAt]);
+        {
+            // The volunteer's name by a subquery rather than a join, so the list's unqualified filters keep their meaning.
+            var exportSql = $"""
+                SELECT {ServiceRecordRow.Columns},
+                       (SELECT v.name FROM volunteers v WHERE v.id = service_records.volunteer_id) AS volunteer_name
+                FROM service_records {filters.Sql} ORDER BY id DESC
+                """;
+            return Csv.Stream("service-records.csv", Export, () => database.Stream<ExportRow>(exportSql, filters.Parameters), CommunityContext.Zones(database));
+        }
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<ServiceRecordRow>(sql + " " + Sql.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
+
+    private sealed class ExportRow : ServiceRecordRow
+    {
+        public string? VolunteerName { get; init; }
+    }
+
+    private static readonly CsvTable<ExportRow> Export = new CsvTable<ExportRow>(r => r.CommunityId)
+        .Number("id", "记录编号", r => r.Id)
+        .Number("communityId", "社区编号", r => r.CommunityId)
+        .Number("volunteerId", "志愿者编号", r => r.VolunteerId)
+        .Text("volunteerName", "志愿者姓名", r => r.VolunteerName)
+        .Number("activityId", "活动编号", r => r.ActivityId)
+        .Code("category", "服务类别", r => r.Category, Labels.Category)
+        .Time("startedAt", "开始时间", r => r.StartedAt)
+        .Time("endedAt", "结束时间", r => r.EndedAt)
+        .Number("minutes", "服务时长（分钟）", r => r.Minutes)
+        .Code("status", "状态", r => r.Status, Labels.RecordStatus)
+        .Number("score", "评分", r => r.Score)
+        .Number("points", "积分", r => r.Points)
+        .Number("ruleVersion", "规则版本", r => r.RuleVersion)
+        .Number("transactionId", "积分交易编号", r => r.AccrualTransactionId)
+        .Number("reversalTransactionId", "撤销交易编号", r => r.ReversalTransactionId)
+        .Text("reason", "驳回或撤销原因", r => r.Reason)
+        .Text("description", "服务内容", r => r.Description)
+        .Time("createdAt", "提交时间", r => r.CreatedAt)
+        .Time("decidedAt", "审核时间", r => r.DecidedAt)
+        .Time("reversedAt", "撤销时间", r => r.ReversedAt);
 }

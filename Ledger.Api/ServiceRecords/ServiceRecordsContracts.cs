@@ -54,7 +54,7 @@ public sealed record ServiceRecordResponse(
 /// <summary>The answer to a reversal: <c>transactionId</c> is the compensating transaction.</summary>
 public sealed record ReversalResponse(long Id, string Status, long? TransactionId, long? ReversesTransactionId, int Minutes, long Points);
 
-public sealed class ServiceRecordRow
+public class ServiceRecordRow
 {
     public const string Columns =
         "id, community_id, volunteer_id, activity_id, category, started_at, ended_at, minutes, description, status, score, points, " +

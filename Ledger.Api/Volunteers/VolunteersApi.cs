@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Ledger.Api.Communities;
 using Ledger.Api.Infrastructure;
+using Ledger.Api.ServiceRecords;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,7 +26,9 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapGet("/", Search)
             .WithName("SearchVolunteers")
-            .WithSummary("Volunteers of a community, newest first; q matches a name or a member code, and for the community's own staff and client keys a whole phone number.")
+            .WithSummary("Volunteers of a community, newest first; q matches a name or a member code, and for the community's own staff and client keys a whole phone number; format=csv streams the roster.")
+            .Produces<Page<VolunteerResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .AnswersCsv()
             .RequireAuthorization(Policies.Read);
         group.MapGet("/by-openid/{openId}", GetByOpenId)
             .WithName("GetVolunteerByOpenId")
@@ -104,8 +107,8 @@ public static class VolunteersApi
         return Visible(VolunteerQueries.ByCode(connection, code), caller, memberCode);
     }
 
-    public static async Task<Results<Ok<Page<VolunteerResponse>>, ProblemHttpResult>> Search(
-        Caller caller, Database database, long? communityId, string? q, string? cursor, int? limit)
+    public static async Task<Results<Ok<Page<VolunteerResponse>>, PushStreamHttpResult, ProblemHttpResult>> Search(
+        Caller caller, Database database, long? communityId, string? q, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -126,15 +129,45 @@ public static class VolunteersApi
             nameLike = "%" + EscapeLike(term) + "%";
         }
 
-        await using var connection = await database.OpenReadAsync();
-        var filters = new Filters().Page("id", page.Value)
+        var csv = Csv.Wanted(format);
+        var filters = new Filters().Page("id", csv ? null : page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
             .Where("(member_code = @Code OR phone = @Phone OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
         filters.Param("Code", code).Param("Phone", phone);
+        var maskPhones = !Phones.SeesWholePhones(caller);
+        if (csv)
+            return Csv.Stream("volunteers.csv", maskPhones ? MaskedRoster : Roster,
+                () => database.Stream<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC", filters.Parameters),
+                CommunityContext.Zones(database));
+
+        await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<VolunteerRow>(
             $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
-        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(!Phones.SeesWholePhones(caller))), page.Value, v => v.Id));
+        return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(maskPhones)), page.Value, v => v.Id));
     }
+
+    /// <summary>
+    /// The roster as an office keeps it. The WeChat openid stays out: it identifies a person to WeChat and is of no use
+    /// on a sheet that gets mailed around. Skills are the stored JSON array in the machine form, 、-separated in Chinese.
+    /// </summary>
+    private static CsvTable<VolunteerRow> RosterTable(bool maskPhones) => new CsvTable<VolunteerRow>(v => v.CommunityId)
+        .Number("id", "志愿者编号", v => v.Id)
+        .Number("communityId", "社区编号", v => v.CommunityId)
+        .Text("memberCode", "志愿者卡号", v => v.MemberCode)
+        .Text("name", "姓名", v => v.Name)
+        .Text("phone", "电话", v => maskPhones ? Phones.Mask(v.Phone) : v.Phone)
+        .Text("grid", "网格", v => v.Grid)
+        .Text("buildingGroup", "楼组", v => v.BuildingGroup)
+        .Text("skills", "技能", v => v.Skills, v => string.Join("、", JsonSerializer.Deserialize<string[]>(v.Skills) ?? []))
+        .Code("echelon", "梯队", v => v.Echelon, Labels.Echelon)
+        .Code("status", "状态", v => v.Status, Labels.VolunteerStatus)
+        .Time("createdAt", "登记时间", v => v.CreatedAt)
+        .Time("updatedAt", "更新时间", v => v.UpdatedAt);
+
+    /// <summary>Phones as the caller sees them in JSON: whole for the community's own keys, masked for auditors.</summary>
+    private static readonly CsvTable<VolunteerRow> Roster = RosterTable(maskPhones: false);
+
+    private static readonly CsvTable<VolunteerRow> MaskedRoster = RosterTable(maskPhones: true);
 
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Patch(
         long id, PatchVolunteerRequest request, Caller caller, Writer writer)

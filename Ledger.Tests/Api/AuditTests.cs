@@ -173,7 +173,7 @@ public sealed class AuditTests
         Assert.That(future.GetProperty("items").GetArrayLength(), Is.Zero);
         await Seed.Problem(await client.GetAsync("/api/v1/audit/events?actor=someone"), HttpStatusCode.BadRequest, "validation");
 
-        var csv = await client.GetByteArrayAsync("/api/v1/audit/events?format=csv");
+        var csv = await _app.Client(_auditor, "en").GetByteArrayAsync("/api/v1/audit/events?format=csv");
         Assert.That(csv.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
         var lines = Encoding.UTF8.GetString(csv, 3, csv.Length - 3).TrimEnd().Split('\n');
         Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("id,at,actor,action,subject,requestId,detail"));
@@ -184,7 +184,7 @@ public sealed class AuditTests
     [Test]
     public async Task LedgerAndRecordLists_ExportAsCsv()
     {
-        var client = _app.Client(_auditor);
+        var client = _app.Client(_auditor, "en");
         var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={_community}&format=csv"));
         var rows = ledger.TrimStart('\uFEFF').TrimEnd().Split('\n');
         Assert.That(rows[0].TrimEnd('\r'), Does.StartWith("transactionId,at,kind,"));

@@ -260,7 +260,7 @@ public sealed class CounterTests
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
         Assert.That(page.GetProperty("nextCursor").GetString(), Is.Not.Null);
 
-        var csv = await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={id}&format=csv");
+        var csv = await _app.Client(_staff, "en").GetAsync($"/api/v1/redemptions?volunteerId={id}&format=csv");
         Assert.That(csv.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
         var bytes = await csv.Content.ReadAsByteArrayAsync();
@@ -279,5 +279,27 @@ public sealed class CounterTests
         await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
         var text = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={v}&format=csv")).Content.ReadAsStringAsync();
         Assert.That(text, Does.Contain("\"'=HYPERLINK(\"\"http://x\"\")\""));
+    }
+
+    /// <summary>OWASP's formula triggers: = + - @, and a tab or CR at the start (Excel strips those and reads on).</summary>
+    [TestCase("@SUM(1+1)*cmd|' /C calc'!A0")]
+    [TestCase("+1+cmd|' /C calc'!A0")]
+    [TestCase("-1+cmd|' /C calc'!A0")]
+    [TestCase("\t=1+1")]
+    [TestCase("\r=1+1")]
+    public async Task EveryFormulaTrigger_StaysText_InBothForms(string name)
+    {
+        var v = (await Volunteer(10)).GetProperty("id").GetInt64();
+        // Validation keeps control characters out of new names; older data, or data written straight into the file, may have them.
+        using (var db = _app.OpenDatabase())
+            db.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
+        await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = await Reward(1, 5), quantity = 1 });
+
+        foreach (var language in new[] { "zh-CN", "en" })
+        {
+            var csv = await CsvFile.Get(_app.Client(_staff, language), $"/api/v1/redemptions?volunteerId={v}&format=csv");
+            Assert.That(csv.Rows.Single()[4], Is.EqualTo("'" + name), language);
+            Assert.That(csv.Rows.Single()[8], Is.EqualTo("1"), "numbers are not escaped");
+        }
     }
 }
