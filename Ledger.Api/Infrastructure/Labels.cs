@@ -130,3 +130,9 @@ public sealed class Words(Dictionary<string, string> chinese)
 
     public string Zh(string code) => chinese.GetValueOrDefault(code, code);
 }
+
+/// <summary>A code named in a message ("该记录已通过"), put into the caller's language when the message is formatted.</summary>
+public sealed record Word(Words Words, string Code)
+{
+    public override string ToString() => Text.IsEnglish ? Code : Words.Zh(Code);
+}

@@ -95,11 +95,6 @@ public static class Text
         ["reward"] = "奖品",
         ["redemption"] = "兑换记录",
         ["certificate"] = "证明",
-        // Record statuses, as a message names them ("该记录已通过"): a counter worker reads no English status words.
-        ["pending"] = "待审核",
-        ["approved"] = "已通过",
-        ["rejected"] = "已驳回",
-        ["reversed"] = "已撤销",
         ["receipt"] = "兑换单",
         ["expiry"] = "积分到期年度",
     };

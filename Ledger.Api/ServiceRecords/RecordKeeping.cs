@@ -178,7 +178,7 @@ public static class RecordKeeping
     public static Outcome<ServiceRecordRow> Approve(WriteContext w, CommunityContext community, ServiceRecordRow row, int score)
     {
         if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Noun(row.Status));
+            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
         var version = RuleVersion.InForceAt(community.Versions, row.StartedAt)
                       ?? throw new InvalidOperationException($"Record {row.Id} predates every rule version.");
         var points = Core.Rules.Points.For(row.Minutes, version.Rules, row.Category);
@@ -199,7 +199,7 @@ public static class RecordKeeping
     public static Outcome<ServiceRecordRow> Reject(WriteContext w, ServiceRecordRow row, string reason)
     {
         if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Noun(row.Status));
+            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
         var rejected = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             UPDATE service_records SET status = 'rejected', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
@@ -218,7 +218,7 @@ public static class RecordKeeping
     public static Outcome<ServiceRecordRow> Reverse(WriteContext w, ServiceRecordRow row, string reason)
     {
         if (row.Status != RecordStatuses.Approved)
-            return Failure.Conflict("record-not-approved", "record-not-approved", new Noun(row.Status));
+            return Failure.Conflict("record-not-approved", "record-not-approved", new Word(Labels.RecordStatus, row.Status));
         long? reversalId = null;
         if (row.AccrualTransactionId is { } accrualId)
         {
