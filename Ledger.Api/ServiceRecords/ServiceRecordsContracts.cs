@@ -91,8 +91,10 @@ internal static class RecordRules
     /// <summary>A single record longer than a day is a typing error, not a shift.</summary>
     public const int MaxRecordMinutes = 1440;
 
-    public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty()
+    public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilderInitial<T, string> rule) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty()
+            .MaximumLength(RuleSet.MaxCategoryLength).WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength))
             .Must(c => c is null || RuleSet.IsValidCategory(c))
             .WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength));
 
