@@ -90,6 +90,7 @@ public static class LedgerSetup
             swagger.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
         });
 
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
         app.UseBodyLimit();
         app.UseAuthentication();

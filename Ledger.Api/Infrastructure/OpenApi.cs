@@ -295,10 +295,14 @@ public sealed class OperationAnswersFilter : IOperationFilter
             operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(status, context.Document);
 
         foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
-        foreach (var (mediaType, content) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
-            if (!mediaType.Contains("json", StringComparison.Ordinal))
-                content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+            foreach (var (mediaType, content) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
+            {
+                if (!mediaType.Contains("json", StringComparison.Ordinal))
+                    content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers[RateLimits.Header] = new OpenApiHeaderReference(RateLimits.Header, context.Document);
         }
 
         operation.Security = anonymous
@@ -416,6 +420,7 @@ public sealed class OperationAnswersFilter : IOperationFilter
             {
                 ["Retry-After"] = new OpenApiHeader
                 {
+                    Required = true,
                     Description = "Seconds to wait before the next request.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
                 },
@@ -436,6 +441,13 @@ public sealed class LedgerDocumentFilter : IDocumentFilter
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[OpenApi.ProblemSchema] = ProblemSchema();
         document.Components.Schemas.Remove("ProblemDetails");
+        document.Components.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        document.Components.Headers[RateLimits.Header] = new OpenApiHeader
+        {
+            Required = true,
+            Description = "How many requests this key may still make at once (IETF draft RateLimit field): r requests left, t seconds until the bucket next refills.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64, Pattern = "^\"key\";r=[0-9]+;t=[0-9]+$" },
+        };
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
 
         var requests = new HashSet<string>(StringComparer.Ordinal);

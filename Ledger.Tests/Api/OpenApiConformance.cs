@@ -140,6 +140,8 @@ public sealed class ApiDocument
         where = $"{name} ({method} {path}) → {status} {mediaType}";
         if (!operation.GetProperty("responses").TryGetProperty(status, out var declared))
             return $"{where}: status {status} is not declared for this operation.\n{body}";
+        if (CheckHeaders(declared, response, where) is { } missing)
+            return missing;
         if (!declared.TryGetProperty("content", out var content))
             return response.Content.Headers.ContentLength is null or 0 ? null : $"{where}: the document declares no body for {status}.\n{body}";
         if (mediaType is null || !content.TryGetProperty(mediaType, out _))
@@ -150,6 +152,36 @@ public sealed class ApiDocument
         var pointer = $"#/paths/{Escape(route.Template)}/{verb}/responses/{status}/content/{Escape(mediaType)}/schema";
         var declaredSchema = content.GetProperty(mediaType).GetProperty("schema");
         return Validate(Schema(pointer, () => JsonNode.Parse(declaredSchema.GetRawText())!), body, where);
+    }
+
+    /// <summary>Every header the document says an answer always carries is there, and fits its schema.</summary>
+    private string? CheckHeaders(JsonElement declared, HttpResponseMessage response, string where)
+    {
+        if (!declared.TryGetProperty("headers", out var headers))
+            return null;
+        foreach (var header in headers.EnumerateObject())
+        {
+            var definition = header.Value;
+            var key = $"header {header.Name}: {definition.GetRawText()}";
+            if (definition.TryGetProperty("$ref", out var reference))
+            {
+                key = reference.GetString()!;
+                definition = _root.GetProperty("components").GetProperty("headers").GetProperty(key.Split('/')[^1]);
+            }
+            if (!definition.TryGetProperty("required", out var required) || !required.GetBoolean())
+                continue;
+            var values = response.Headers.TryGetValues(header.Name, out var v) ? v : response.Content.Headers.TryGetValues(header.Name, out var c) ? c : null;
+            if (values?.ToList() is not [var value])
+                return $"{where}: the header {header.Name} the document promises is missing or repeated.";
+            // A header's value is text; an integer header is checked as the number it spells.
+            var schema = definition.GetProperty("schema");
+            var instance = schema.GetProperty("type").GetString() == "integer" && long.TryParse(value, out _)
+                ? value
+                : JsonValue.Create(value).ToJsonString();
+            if (Validate(Schema(key, () => JsonNode.Parse(schema.GetRawText())!), instance, $"{where}, header {header.Name}") is { } wrong)
+                return wrong;
+        }
+        return null;
     }
 
     private static string? Validate(JsonSchema schema, string body, string where)

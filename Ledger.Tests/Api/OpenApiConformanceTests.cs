@@ -30,10 +30,16 @@ public sealed class OpenApiConformanceTests
 
     private Task<string?> Check(string method, string path, HttpStatusCode status, JsonNode? body, string mediaType = "application/json")
     {
-        var response = new HttpResponseMessage(status);
-        if (body is not null)
-            response.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, mediaType);
+        var response = Answer(status, body?.ToJsonString() ?? "", mediaType);
         return _document.Check(new HttpMethod(method), path, response);
+    }
+
+    /// <summary>An answer as the service writes one, with the rate-limit header every answer carries.</summary>
+    private static HttpResponseMessage Answer(HttpStatusCode status, string body, string mediaType)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        response.Headers.TryAddWithoutValidation("RateLimit", "\"key\";r=99;t=1");
+        return response;
     }
 
     private JsonObject Volunteer() => _volunteer.DeepClone().AsObject();
@@ -125,10 +131,19 @@ public sealed class OpenApiConformanceTests
     [Test]
     public async Task PagesOfCsv_AreNotReadAsJson_ButTheirTypeMustBeDeclared()
     {
-        var csv = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("id\n1\n", Encoding.UTF8, "text/csv") };
-        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/service-records", csv), Is.Null);
-        var card = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("id\n1\n", Encoding.UTF8, "text/csv") };
-        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/volunteers/7/card", card), Does.Contain("not declared"));
+        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/service-records", Answer(HttpStatusCode.OK, "id\n1\n", "text/csv")), Is.Null);
+        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/volunteers/7/card", Answer(HttpStatusCode.OK, "id\n1\n", "text/csv")),
+            Does.Contain("not declared"));
+    }
+
+    [Test]
+    public async Task MissingOrMalformedPromisedHeader_Fails()
+    {
+        var response = Answer(HttpStatusCode.OK, Volunteer().ToJsonString(), "application/json");
+        response.Headers.Remove("RateLimit");
+        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/volunteers/7", response), Does.Contain("RateLimit"));
+        response.Headers.TryAddWithoutValidation("RateLimit", "plenty");
+        Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/volunteers/7", response), Does.Contain("RateLimit"));
     }
 
     [Test]
