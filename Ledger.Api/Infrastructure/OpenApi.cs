@@ -110,12 +110,12 @@ public static class Vocabularies
 /// </summary>
 public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFilter
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
-        if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete || context.Type.IsPrimitive)
+        if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete)
             return;
+        // Not thread-safe, and documents may be generated for two requests at once.
+        var nullability = new NullabilityInfoContext();
         var properties = context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(OpenApi.JsonName, p => p, StringComparer.Ordinal);
         concrete.Required ??= new SortedSet<string>(StringComparer.Ordinal);
@@ -123,7 +123,7 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
         {
             if (!properties.TryGetValue(name, out var property))
                 continue;
-            var nullable = IsNullable(property);
+            var nullable = IsNullable(property, nullability);
             var propertySchema = concrete.Properties[name];
             // A reference carries no type of its own to add null to, so a nullable object is "that object, or null".
             if (nullable && propertySchema is OpenApiSchemaReference reference)
@@ -131,12 +131,13 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
                 {
                     OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }],
                 };
-            // Value types are always written, and a missing one in a request reads as its default, which no rule
-            // here accepts as meaningful: they are required like non-nullable references.
+            // What the type cannot hold as null is required: answers always carry it (nothing is left out when
+            // written), and a request should say it rather than get the type's default (0, 0001-01-01) by omission.
             if (!nullable)
                 concrete.Required.Add(name);
-            if (Vocabularies.Of(context.Type, property.Name) is { } words && propertySchema is OpenApiSchema words1)
-                words1.Enum = [.. words.Select(w => OpenApi.Json(w)), .. nullable ? [OpenApi.Json(null)] : Array.Empty<JsonNode>()];
+            // A nullable enum must list null itself, or JSON Schema refuses the null its type allows.
+            if (Vocabularies.Of(context.Type, property.Name) is { } words && propertySchema is OpenApiSchema text)
+                text.Enum = [.. words.Select(w => OpenApi.Json(w)), .. nullable ? [OpenApi.Json(null)] : Array.Empty<JsonNode>()];
         }
 
         var validator = services.GetService(typeof(IValidator<>).MakeGenericType(context.Type)) as IValidator;
@@ -144,9 +145,9 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
             ValidatorLimits.Apply(concrete, properties, validator);
     }
 
-    internal static bool IsNullable(PropertyInfo property) =>
+    private static bool IsNullable(PropertyInfo property, NullabilityInfoContext nullability) =>
         Nullable.GetUnderlyingType(property.PropertyType) is not null
-        || (!property.PropertyType.IsValueType && Nullability.Create(property).ReadState == NullabilityState.Nullable);
+        || (!property.PropertyType.IsValueType && nullability.Create(property).ReadState == NullabilityState.Nullable);
 }
 
 /// <summary>
@@ -212,6 +213,7 @@ internal static class ValidatorLimits
             case INotNullValidator:
                 required?.Add(name);
                 break;
+            // ExclusiveBetween is not used; an inclusive range is what minimum/maximum say.
             case IBetweenValidator between when between.GetType().Name.StartsWith("Inclusive", StringComparison.Ordinal):
                 target.Minimum = Number(between.From);
                 target.Maximum = Number(between.To);
