@@ -61,7 +61,7 @@ public sealed class AttendanceValidator : AbstractValidator<AttendanceRequest>
     public AttendanceValidator()
     {
         RuleFor(r => r.Entries).NotEmpty()
-            .Must(e => e is null || e.Length <= MaxEntries).WithMessage(_ => Text.Get("rule-too-many", 0, MaxEntries))
+            .MaxItems(MaxEntries)
             .Must(e => e is null || e.All(x => x is not null)).WithMessage(_ => Text.Get("entry-null"));
     }
 }

@@ -19,7 +19,8 @@ public static class ApiKeysApi
             .WithSummary("Every key, newest first, without secrets.");
         group.MapDelete("/{id:long}", Revoke)
             .WithName("RevokeApiKey")
-            .WithSummary("Revoke a key; it stops working at once.");
+            .WithSummary("Revoke a key; it stops working at once.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

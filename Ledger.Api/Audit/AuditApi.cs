@@ -9,7 +9,13 @@ namespace Ledger.Api.Audit;
 
 public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor, string Action, string Subject, string? RequestId, string Detail);
 
-public sealed record BrokenItem(string Kind, long Id);
+public sealed record BrokenItem(string Kind, long Id)
+{
+    public const string AuditEvent = "auditEvent";
+    public const string Transaction = "transaction";
+    public const string StatementLine = "statementLine";
+    public static readonly string[] Kinds = [AuditEvent, Transaction, StatementLine];
+}
 
 public sealed record VerifyResponse(bool Ok, long CheckedEvents, long CheckedTransactions, BrokenItem? FirstBroken, long CheckedStatementLines);
 
@@ -100,7 +106,7 @@ public static class AuditApi
             count++;
             var expected = Chain.Hash(previous, Chain.AuditEvent(e.Id, e.AtText, e.ActorKeyId, e.Action, e.Subject, e.RequestId, e.Detail));
             if (expected != e.Hash)
-                return (count, new BrokenItem("auditEvent", e.Id));
+                return (count, new BrokenItem(BrokenItem.AuditEvent, e.Id));
             previous = Convert.FromHexString(e.Hash);
         }
         return (count, null);
@@ -124,7 +130,7 @@ public static class AuditApi
             var expected = Chain.Hash(previous, Chain.Transaction(t.Id, t.CommunityId, t.Kind, t.AtText, t.Reference, t.Memo, t.ActorKeyId,
                 t.RequestId, t.ReversesId, postings));
             if (expected != t.Hash || sum != 0 || postings.Count < 2)
-                return new BrokenItem("transaction", t.Id);
+                return new BrokenItem(BrokenItem.Transaction, t.Id);
             previous = Convert.FromHexString(t.Hash);
             return null;
         }
@@ -185,7 +191,7 @@ public static class AuditApi
             """);
         // The lower posting id of the two, or none (Min skips nulls).
         var first = new[] { differing, missing }.Min();
-        return (count, first is { } id ? new BrokenItem("statementLine", id) : null);
+        return (count, first is { } id ? new BrokenItem(BrokenItem.StatementLine, id) : null);
     }
 
     private sealed class EventRow

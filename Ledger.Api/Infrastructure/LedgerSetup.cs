@@ -4,7 +4,6 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.OpenApi;
 
 namespace Ledger.Api.Infrastructure;
 
@@ -65,35 +64,9 @@ public static class LedgerSetup
 
         services.AddLedgerRateLimits(configuration);
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o =>
-        {
-            o.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Volunteer points ledger",
-                Version = "v1",
-                Description = "Service hours become points and stars; points are redeemed at the community counter. " +
-                              "Authorize with an API key (Bearer).",
-            });
-            o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "An API key, e.g. lk_…",
-            });
-            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
-            });
-            o.CustomSchemaIds(SchemaId);
-        });
+        services.AddSwaggerGen(o => o.AddLedgerDocument());
         return services;
     }
-
-    /// <summary>Readable schema names in the OpenAPI document: Page&lt;VolunteerResponse&gt; becomes PageOfVolunteerResponse.</summary>
-    private static string SchemaId(Type type) =>
-        type.IsGenericType
-            ? $"{type.Name[..type.Name.IndexOf('`')]}Of{string.Join("And", type.GetGenericArguments().Select(SchemaId))}"
-            : type.Name;
 
     public static WebApplication UseLedger(this WebApplication app)
     {
@@ -118,10 +91,11 @@ public static class LedgerSetup
         // Only under /swagger: Swagger UI matches every request's path against regular expressions otherwise.
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            swagger.UseSwagger();
+            swagger.UseSwagger(o => o.OpenApiVersion = OpenApi.Version);
             swagger.UseSwaggerUI(o => o.SwaggerEndpoint("/swagger/v1/swagger.json", "Ledger v1"));
         });
 
+        app.UseRateLimitHeaders();
         app.UseRateLimiter();
         app.UseBodyLimit();
         app.UseAuthentication();
@@ -139,17 +113,15 @@ public static class LedgerSetup
     }
 
     /// <summary>
-    /// The /api/v1 group: every endpoint below needs a key, validates its body and its query times, and documents its
-    /// problems.
+    /// The /api/v1 group: every endpoint below needs a key and validates its body and its query times. The problems each
+    /// can answer with are documented by <see cref="OperationAnswersFilter"/>; an endpoint adds those only it can give
+    /// (404, 409, 422).
     /// </summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string prefix, string tag) =>
         app.MapGroup($"/api/v1/{prefix}")
             .WithTags(tag)
             .WithValidation()
-            .WithQueryTimes()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithQueryTimes();
 }
 
 public sealed record HealthResponse(string Status);

@@ -21,6 +21,7 @@ public static class Paging
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+    public const int MaxCursorLength = 40;
 
     public static Outcome<PageRequest> Parse(string? cursor, int? limit)
     {
@@ -29,7 +30,7 @@ public static class Paging
         var before = long.MaxValue;
         if (!string.IsNullOrEmpty(cursor))
         {
-            if (cursor.Length > 40 || !TryDecode(cursor, out before))
+            if (cursor.Length > MaxCursorLength || !TryDecode(cursor, out before))
                 return Failure.Invalid("cursor", "invalid-cursor");
         }
         return new PageRequest(before, limit ?? DefaultLimit);

@@ -49,6 +49,29 @@ public static class RateLimits
         return services;
     }
 
+    public const string Header = "RateLimit";
+
+    /// <summary>
+    /// Tells every caller how many requests its key may still make at once, in the RateLimit field of the IETF draft
+    /// (draft-ietf-httpapi-ratelimit-headers): <c>"key";r=57;t=1</c> — r requests left, t seconds until the bucket next
+    /// refills. Written as the answer starts, so it survives the problem writers' Response.Clear(); placed before the
+    /// limiter, so a 429 carries it too.
+    /// </summary>
+    public static IApplicationBuilder UseRateLimitHeaders(this IApplicationBuilder app)
+    {
+        var limiter = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>().Value.GlobalLimiter!;
+        return app.Use((http, next) =>
+        {
+            http.Response.OnStarting(() =>
+            {
+                var left = limiter.GetStatistics(http)?.CurrentAvailablePermits ?? 0;
+                http.Response.Headers[Header] = $"\"key\";r={left.ToString(CultureInfo.InvariantCulture)};t=1";
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+    }
+
     private static string Partition(HttpContext http, ApiKeyCache keys) =>
         ApiKeySecrets.HashOf(http) is { } hash && keys.Find(hash) is { } key
             ? "key:" + key.Id.ToString(CultureInfo.InvariantCulture)

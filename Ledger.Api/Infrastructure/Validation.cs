@@ -50,6 +50,11 @@ public static class Validation
     private static string CamelCase(string name) =>
         name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
+    /// <summary>At most <paramref name="max"/> items (or map entries); a validator of its own, not a Must, so the document states it.</summary>
+    public static IRuleBuilderOptions<T, TCollection> MaxItems<T, TCollection>(this IRuleBuilder<T, TCollection> rule, int max)
+        where TCollection : System.Collections.IEnumerable? =>
+        rule.SetValidator(new MaxItemsValidator<T, TCollection>(max)).WithMessage(_ => Text.Get("rule-too-many", 0, max));
+
     /// <summary>Free text from people: no control characters (they break CSV exports, logs and receipts).</summary>
     public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
         rule.MaximumLength(maxLength)
@@ -80,4 +85,28 @@ public static class Validation
         || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.NonSpacingMark
             or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
         || r.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800;
+}
+
+/// <summary>A limit on how many items a collection (or entries a map) may hold, readable by the OpenAPI document.</summary>
+public interface IMaxItemsValidator
+{
+    int Max { get; }
+}
+
+public sealed class MaxItemsValidator<T, TCollection>(int max) : FluentValidation.Validators.PropertyValidator<T, TCollection>, IMaxItemsValidator
+    where TCollection : System.Collections.IEnumerable?
+{
+    public int Max { get; } = max;
+
+    public override string Name => "MaxItemsValidator";
+
+    public override bool IsValid(ValidationContext<T> context, TCollection value) =>
+        value switch
+        {
+            null => true,
+            System.Collections.ICollection c => c.Count <= Max,
+            _ => value.Cast<object?>().Take(Max + 1).Count() <= Max,
+        };
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => Text.Get("rule-too-many", 0, Max);
 }

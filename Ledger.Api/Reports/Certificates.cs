@@ -55,6 +55,7 @@ public static class Certificates
             .WithName("VerifyCertificate")
             .WithSummary("What a certificate certifies, by its code (dashes, spaces and case ignored); no key needed, and nothing beyond what the " +
                          "certificate shows. A browser (Accept: text/html) gets a page in Chinese, anything else JSON.")
+            .Produces<CertificateResponse>(StatusCodes.Status200OK, "application/json", "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
         return app;

@@ -60,6 +60,7 @@ public sealed record RulesBody(
 {
     public const string ExpiryNever = "never";
     public const string ExpiryEndOfFollowingYear = "endOfFollowingYear";
+    public static readonly string[] Expiries = [ExpiryNever, ExpiryEndOfFollowingYear];
 
     public static ExpiryPolicy? ParseExpiry(string? expiry) => expiry switch
     {
@@ -105,7 +106,7 @@ public sealed record RulesResponse(
     int MaxBackdateDays,
     IReadOnlyList<int> StarThresholdsHours,
     string Expiry,
-    GradingBody Grading,
+    GradingRules Grading,
     DateTimeOffset CreatedAt);
 
 public sealed record RulesOverview(RulesResponse Current, IReadOnlyList<RulesResponse> Versions);
@@ -126,8 +127,10 @@ public sealed class RuleVersionRow
     public RulesResponse ToResponse()
     {
         var b = Body();
+        // The stored thresholds are complete, so the answer carries them as Core's non-null values, not the
+        // request's all-optional shape.
         return new RulesResponse((int)Version, EffectiveFrom, b.PointsPerHour, b.CategoryMultipliers, b.MinMinutes,
-            b.DailyCapMinutes, b.MaxBackdateDays, b.StarThresholdsHours, b.Expiry, b.Grading, CreatedAt);
+            b.DailyCapMinutes, b.MaxBackdateDays, b.StarThresholdsHours, b.Expiry, b.ToRuleSet().Grading, CreatedAt);
     }
 }
 
@@ -137,13 +140,11 @@ public sealed class PutRulesValidator : AbstractValidator<PutRulesRequest>
     {
         RuleFor(r => r.Expiry)
             .Must(e => e is null || RulesBody.ParseExpiry(e) is not null)
-            .WithMessage(_ => Text.Get("one-of", $"{RulesBody.ExpiryNever}, {RulesBody.ExpiryEndOfFollowingYear}"));
+            .WithMessage(_ => Text.Get("one-of", string.Join(", ", RulesBody.Expiries)));
         RuleFor(r => r.EffectiveFrom)
             .Must(t => t is null || t.Value.Year is >= 2000 and <= 2100)
             .WithMessage(_ => Text.Get("rule-out-of-range", "2000-01-01", "2100-12-31"));
-        RuleFor(r => r.CategoryMultipliers)
-            .Must(m => m is null || m.Count <= Core.Rules.RuleSet.MaxCategories)
-            .WithMessage(_ => Text.Get("rule-too-many", 0, Core.Rules.RuleSet.MaxCategories));
+        RuleFor(r => r.CategoryMultipliers).MaxItems(Core.Rules.RuleSet.MaxCategories);
 
         // The rules themselves are Core's: one definition of a valid rule set, whoever asks.
         RuleFor(r => r).Custom((request, context) =>

@@ -15,6 +15,7 @@ public static class ServiceRecordsApi
         group.MapPost("/", Submit)
             .WithName("SubmitServiceRecord")
             .WithSummary("Record served hours (pending). Staff may add approve: true and a score to record and approve at once.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(Policies.Write);

@@ -126,8 +126,10 @@ internal static class RecordRules
                 context.AddFailure(problem.AtEnd ? endField : startField, problem.Message);
         });
 
-    public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty()
+    public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilderInitial<T, string> rule) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty()
+            .MaximumLength(RuleSet.MaxCategoryLength).WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength))
             .Must(c => c is null || RuleSet.IsValidCategory(c))
             .WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength));
 

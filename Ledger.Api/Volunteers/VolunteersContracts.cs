@@ -128,10 +128,12 @@ internal static class VolunteerRules
     public static IRuleBuilderOptions<T, string?> OneOf<T>(this IRuleBuilder<T, string?> rule, string[] allowed) =>
         rule.Must(v => allowed.Contains(v)).WithMessage(_ => Text.Get("one-of", string.Join(", ", allowed)));
 
-    public static void ValidSkills<T>(this IRuleBuilder<T, string[]?> rule) =>
-        rule.Must(s => s is null || s.Length <= MaxSkills)
-            .WithMessage(_ => Text.Get("rule-too-many", 0, MaxSkills))
-            .ForEach(skill => skill.NotEmpty().PlainText(30));
+    public const int MaxSkillLength = 30;
+
+    /// <summary>Each skill is checked by a RuleForEach of the validator, so the document can state its length too.</summary>
+    public static void ValidSkills<T>(this IRuleBuilder<T, string[]?> rule) => rule.MaxItems(MaxSkills);
+
+    public static void ValidSkill<T>(this IRuleBuilder<T, string> rule) => rule.NotEmpty().PlainText(MaxSkillLength);
 }
 
 public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteerRequest>
@@ -142,11 +144,13 @@ public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteer
         RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName);
         RuleFor(r => r.Phone).NotEmpty().ValidPhone();
         RuleFor(r => r.WechatOpenId)
-            .Must(id => id is null || (id.Length is >= 1 and <= 128 && id.All(c => c is > ' ' and <= '~')))
+            .Length(1, 128).WithMessage(_ => Text.Get("rule-out-of-range", 1, 128))
+            .Must(id => id is null || id.All(c => c is > ' ' and <= '~'))
             .WithMessage(_ => Text.Get("rule-out-of-range", 1, 128));
         RuleFor(r => r.Grid).PlainText(50);
         RuleFor(r => r.BuildingGroup).PlainText(50);
         RuleFor(r => r.Skills).ValidSkills();
+        RuleForEach(r => r.Skills).ValidSkill();
         RuleFor(r => r.Echelon).OneOf(Echelons.All);
     }
 }
@@ -158,6 +162,7 @@ public sealed class PatchVolunteerValidator : AbstractValidator<PatchVolunteerRe
         RuleFor(r => r.Grid).PlainText(50);
         RuleFor(r => r.BuildingGroup).PlainText(50);
         RuleFor(r => r.Skills).ValidSkills();
+        RuleForEach(r => r.Skills).ValidSkill();
         RuleFor(r => r.Echelon).OneOf(Echelons.All).When(r => r.Echelon is not null);
         RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
         RuleFor(r => r.Status).OneOf(VolunteerStatuses.All).When(r => r.Status is not null);

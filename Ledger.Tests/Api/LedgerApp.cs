@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,9 +87,14 @@ public sealed class LedgerApp : IAsyncDisposable
     /// <summary>The service's clock: real time unless a test sets it.</summary>
     public TestClock Clock { get; } = new();
 
+    /// <summary>
+    /// A client as WebApplicationFactory makes one (following redirects, keeping cookies) whose every answer is held to
+    /// the OpenAPI document (<see cref="OpenApiConformance"/>).
+    /// </summary>
     public HttpClient Client(string? key = null, string? language = null)
     {
-        var client = _factory.CreateClient();
+        var client = _factory.CreateDefaultClient(_kestrel ? Address : _factory.ClientOptions.BaseAddress,
+            new RedirectHandler(), new CookieContainerHandler(), new OpenApiConformance());
         if (key is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (language is not null)

@@ -61,6 +61,29 @@ public sealed class LimitsAndPrivacyTests
     }
 
     [Test]
+    public async Task EveryAnswer_TellsTheKeyHowManyRequestsItHasLeft_InTheRateLimitField()
+    {
+        await using var app = new LedgerApp(rateLimit: 5);
+        var admin = app.Admin();
+        // A key's first call on a node is charged to its address (the node does not know the key yet; see RateLimits);
+        // from the second on, the key has a bucket of its own, and that bucket is what the field reports.
+        await admin.GetAsync("/api/v1/communities");
+        var answers = new List<HttpResponseMessage>();
+        do
+            answers.Add(await admin.GetAsync("/api/v1/communities/999"));
+        while (answers[^1].StatusCode != HttpStatusCode.TooManyRequests && answers.Count < 50);
+        string Field(HttpResponseMessage a) => a.Headers.GetValues("RateLimit").Single();
+
+        Assert.That(Field(answers[0]), Is.EqualTo("\"key\";r=4;t=1"), "five allowed at once, one used from the key's own bucket");
+        Assert.That(answers[^1].StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        // Only this test spends the key's tokens, so the answer just before the refusal said none were left.
+        Assert.That(Field(answers[^2]), Is.EqualTo("\"key\";r=0;t=1"));
+        Assert.That(Field(answers[^1]), Does.Match("^\"key\";r=[0-9]+;t=1$"));
+        var unauthorized = await app.Client("lk_some-other-key-never-issued").GetAsync("/api/v1/communities");
+        Assert.That(Field(unauthorized), Does.Match("^\"key\";r=[0-9]+;t=1$"));
+    }
+
+    [Test]
     public async Task Phones_AreMaskedForAuditors_AndWholeForTheCommunitysOwnKeys()
     {
         await using var app = new LedgerApp();

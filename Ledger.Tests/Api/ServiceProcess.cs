@@ -106,7 +106,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public HttpClient Client(string key)
     {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new OpenApiConformance(new HttpClientHandler())) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return client;
     }
