@@ -14,6 +14,7 @@ public static class CommunitiesApi
 
         group.MapPost("/", Create)
             .WithName("CreateCommunity")
+            .WithRequestExample(_ => new { name = "桃浦新村第一居民区", street = "桃浦镇", district = "普陀区" })
             .WithSummary("Create a community (居民区); it starts with the default rules as version 1.")
             .RequireAuthorization(Policies.Admin);
         group.MapGet("/", List)

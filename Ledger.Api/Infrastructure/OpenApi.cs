@@ -259,16 +259,42 @@ internal static class ValidatorLimits
 }
 
 /// <summary>
+/// The body Swagger UI's "Try it out" starts from, built each time the document is (times near the present, in Shanghai
+/// time with seconds and milliseconds, as a mini-program sends them). Without it Swagger UI makes one up from the
+/// schema — 0 for ids, "string" for names, the same instant for start and end — which the service rightly refuses.
+/// </summary>
+public sealed record RequestExample(Func<DateTimeOffset, object> Build)
+{
+    public static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+
+    /// <summary>A time as a mini-program sends it: local, with its offset, to the millisecond.</summary>
+    public static string Time(DateTimeOffset t) =>
+        t.ToOffset(Shanghai).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public static class RequestExamples
+{
+    public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, Func<DateTimeOffset, object> example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestExample(example));
+}
+
+/// <summary>
 /// Per operation: the problems it can really answer with (each as the <see cref="OpenApi.ProblemSchema"/> schema), the key
 /// it needs (none on anonymous endpoints), the Idempotency-Key of a POST, text media types, query-parameter limits, and
 /// a description of who may call it.
 /// </summary>
-public sealed class OperationAnswersFilter : IOperationFilter
+public sealed class OperationAnswersFilter(TimeProvider clock) : IOperationFilter
 {
+    private static readonly JsonSerializerOptions ExampleJson = new(JsonSerializerDefaults.Web);
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var api = context.ApiDescription;
         var metadata = api.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<RequestExample>().FirstOrDefault() is { } example
+            && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+            body.Example = JsonSerializer.SerializeToNode(example.Build(clock.GetUtcNow()), ExampleJson);
         var method = api.HttpMethod ?? HttpMethods.Get;
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var post = HttpMethods.IsPost(method) && !anonymous;

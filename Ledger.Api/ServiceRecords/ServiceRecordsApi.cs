@@ -14,6 +14,14 @@ public static class ServiceRecordsApi
 
         group.MapPost("/", Submit)
             .WithName("SubmitServiceRecord")
+            .WithRequestExample(now => new
+            {
+                volunteerId = 1,
+                category = "elderly-care",
+                startedAt = RequestExample.Time(now.AddHours(-2).AddSeconds(-33.512)),
+                endedAt = RequestExample.Time(now.AddHours(-1).AddSeconds(-19.883)),
+                description = "陪同独居老人就医",
+            })
             .WithSummary("Record served hours (pending). Staff may add approve: true and a score to record and approve at once.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

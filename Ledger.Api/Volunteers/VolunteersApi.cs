@@ -18,6 +18,11 @@ public static class VolunteersApi
 
         group.MapPost("/", Create)
             .WithName("CreateVolunteer")
+            .WithRequestExample(_ => new
+            {
+                communityId = 1, name = "张阿姨", phone = "13912345678", grid = "第一网格", buildingGroup = "12号楼",
+                skills = new[] { "理发" }, echelon = "second",
+            })
             .WithSummary("Register a volunteer; the answer carries the member code printed on the card.")
             .RequireAuthorization(Policies.Write);
         group.MapGet("/{id:long}", Get)
