@@ -39,6 +39,12 @@ public static class TimeZones
 
     public static TimeZoneInfo Find(string id) => TimeZoneInfo.FindSystemTimeZoneById(id);
 
+    /// <summary>How people read a time — in messages and exports: on the community's clock, to the minute.</summary>
+    public const string LocalFormat = "yyyy-MM-dd HH:mm";
+
+    public static string Local(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString(LocalFormat, System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool IsKnown(string id) =>
         id.Length is > 0 and <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 }

@@ -103,9 +103,6 @@ public sealed class CsvForm(bool english, Func<long?, TimeZoneInfo> zones)
 /// <param name="communityOf">The row's community, whose time zone its local times are in (null: the default zone).</param>
 public sealed class CsvTable<T>(Func<T, long?> communityOf)
 {
-    /// <summary>The Chinese form's times: local, to the minute, as an office reads and sorts them.</summary>
-    public const string LocalTimeFormat = "yyyy-MM-dd HH:mm";
-
     private readonly List<(string En, string Zh, Action<CsvWriter, T, CsvForm> Write)> _columns = [];
 
     public CsvTable<T> Number(string en, string zh, Func<T, long?> value) =>
@@ -144,7 +141,7 @@ public sealed class CsvTable<T>(Func<T, long?> communityOf)
                 return;
             }
             var local = TimeZoneInfo.ConvertTime(time, form.Zone(communityOf(row)));
-            local.TryFormat(text, out var written, LocalTimeFormat, CultureInfo.InvariantCulture);
+            local.TryFormat(text, out var written, Communities.TimeZones.LocalFormat, CultureInfo.InvariantCulture);
             csv.WriteField((ReadOnlySpan<char>)text[..written]);
         });
 

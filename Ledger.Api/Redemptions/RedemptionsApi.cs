@@ -119,7 +119,7 @@ public static class RedemptionsApi
     {
         var zone = connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId })
                    ?? TimeZones.Default;
-        return TimeZoneInfo.ConvertTime(at, TimeZones.Find(zone)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return TimeZones.Local(at, TimeZones.Find(zone));
     }
 
     private const string Select =

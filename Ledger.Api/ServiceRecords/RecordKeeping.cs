@@ -246,13 +246,9 @@ public static class RecordKeeping
         RecordProblem.FutureTime => new Failure(422, problem.Code(), "future-time"),
         RecordProblem.TooOld => new Failure(422, problem.Code(), "too-old", rules.MaxBackdateDays),
         RecordProblem.OutsideActivity => new Failure(422, problem.Code(), "outside-activity",
-            LocalTime(record.Within!.Value.Start, zone), LocalTime(record.Within.Value.End, zone)),
+            TimeZones.Local(record.Within!.Value.Start, zone), TimeZones.Local(record.Within.Value.End, zone)),
         RecordProblem.OverlappingRecord => new Failure(409, problem.Code(), "overlapping-record"),
         RecordProblem.DailyCapExceeded => new Failure(409, problem.Code(), "daily-cap-exceeded", rules.DailyCapMinutes),
         _ => RecordRules.Of(problem).ToFailure(),
     };
-
-    /// <summary>A time as the community reads it, with its offset (milliseconds only where there are some).</summary>
-    private static string LocalTime(DateTimeOffset t, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFzzz", System.Globalization.CultureInfo.InvariantCulture);
 }

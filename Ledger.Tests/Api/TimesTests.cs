@@ -316,7 +316,7 @@ public sealed class TimesTests
         var rejected = result.GetProperty("rejected").EnumerateArray().Single();
         Assert.That(rejected.GetProperty("index").GetInt32(), Is.Zero);
         Assert.That(rejected.GetProperty("code").GetString(), Is.EqualTo("outside-activity"));
-        Assert.That(rejected.GetProperty("detail").GetString(), Does.Contain($"{day}T07:00:00+08:00").And.Contain($"{day}T09:00:00+08:00"));
+        Assert.That(rejected.GetProperty("detail").GetString(), Does.Contain($"{day} 07:00").And.Contain($"{day} 09:00"), "on the community's clock, as a worker reads it");
 
         var recorded = result.GetProperty("recorded").EnumerateArray().ToList();
         Assert.That(recorded.Select(r => r.GetProperty("volunteerId").GetInt64()), Is.EqualTo(new[] { onTime, part }));
