@@ -4,7 +4,7 @@ import createClient from "openapi-fetch";
 import type { paths } from "./ledger";
 
 // The lists also answer text/csv (format=csv); this client reads JSON only.
-const client = createClient<paths, `${string}/${string}json`>({ baseUrl: "http://127.0.0.1:5000", headers: { Authorization: "Bearer lk_example" } });
+const client = createClient<paths, `${string}/${string}json`>({ baseUrl: "http://localhost:5140", headers: { Authorization: "Bearer lk_example" } });
 
 export async function registerAndRead(): Promise<void> {
   const created = await client.POST("/api/v1/volunteers", {
