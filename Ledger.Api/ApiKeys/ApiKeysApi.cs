@@ -21,7 +21,22 @@ public static class ApiKeysApi
             .WithName("RevokeApiKey")
             .WithSummary("Revoke a key; it stops working at once.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        app.MapApiGroup("me", "API keys")
+            .MapGet("/", Me)
+            .WithName("GetCurrentKey")
+            .WithSummary("The key making this call — its name, role and community — so a client can tell what it may do before it tries " +
+                         "(the counter page admits staff and admin keys only).")
+            .RequireAuthorization(Policies.Read);
         return app;
+    }
+
+    public static async Task<Ok<ApiKeyResponse>> Me(Caller caller, Database database)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var row = connection.QuerySingle<ApiKeyRow>(
+            "SELECT id, name, role, community_id, key_prefix, created_at, revoked_at FROM api_keys WHERE id = @Id", new { Id = caller.KeyId });
+        return TypedResults.Ok(row.ToResponse());
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> Create(

@@ -146,4 +146,23 @@ public sealed class ApiKeysTests
                 "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('x', 'admin', 'h', 'lk_abcdefg', '2026-01-01T00:00:00.000Z')"),
             Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
     }
+
+    [Test]
+    public async Task Me_TellsAKeyItsOwnNameRoleAndCommunity_WithoutTheSecret()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var (id, key) = await Seed.Key(app, "client", community);
+
+        var response = await app.Client(key).GetAsync("/api/v1/me");
+        var me = await response.Read<JsonElement>();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(me.GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(me.GetProperty("role").GetString(), Is.EqualTo("client"));
+        Assert.That(me.GetProperty("communityId").GetInt64(), Is.EqualTo(community));
+        Assert.That(me.GetProperty("name").GetString(), Is.EqualTo("client key"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain(key[4..]));
+        Assert.That((await app.Client().GetAsync("/api/v1/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
 }

@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests
 
         ["POST /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => new { name = "k", role = "auditor" }, Elsewhere.Forbidden),
         ["GET /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => null, Elsewhere.Forbidden),
+        ["GET /api/v1/me"] = new(Read, _ => "/api/v1/me", _ => null, Elsewhere.Allowed),
         ["DELETE /api/v1/api-keys/{id:long}"] = new(Admin, f => $"/api/v1/api-keys/{f.VictimKeyId}", _ => null, Elsewhere.Forbidden),
 
         ["PUT /api/v1/communities/{id:long}/rules"] = new(Admin, f => $"/api/v1/communities/{f.CommunityId}/rules",
