@@ -4,7 +4,9 @@ namespace Ledger.Api.Infrastructure;
 
 /// <summary>
 /// Caps every request body at 64 KiB (API.md). Kestrel enforces the same limit on its own; this middleware makes the
-/// answer a problem+json 413 early when the length is declared, and caps chunked bodies on any server.
+/// answer a problem+json 413 early when the length is declared, and caps chunked bodies on any server. It also refuses
+/// a body declared in another charset than UTF-8 (415): JSON is UTF-8, and the framework's reader throws on a charset
+/// it does not know (gbk, GB2312), which would otherwise end as a 500.
 /// </summary>
 public static class BodyLimit
 {
@@ -16,6 +18,18 @@ public static class BodyLimit
         {
             await Problems.Write(http, new Failure(413, "payload-too-large", "payload-too-large", MaxBytes));
             return;
+        }
+        if (http.Request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+            && media.Charset.HasValue)
+        {
+            var charset = media.Charset.ToString().Trim('"');
+            if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            {
+                await Problems.Write(http, new Failure(415, "unsupported-media-type", "charset-unsupported", charset));
+                return;
+            }
+            // The framework's reader knows "utf-8" but throws on a quoted "\"UTF-8\"", valid as it is.
+            http.Request.ContentType = $"{media.MediaType}; charset=utf-8";
         }
         var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })

@@ -28,6 +28,19 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// A body that is not JSON, or a field of the wrong type: 400 <c>validation</c> naming the field as the client wrote
+    /// it ("entries[1].score"), or "body" for the body as a whole (missing, empty, null, not JSON).
+    /// </summary>
+    public static Failure Malformed(string? path)
+    {
+        var field = string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+        return new Failure(400, "validation", "malformed-json", field)
+        {
+            Errors = new Dictionary<string, string[]> { [field] = [Text.Get(field == "body" ? "body-required" : "malformed-field")] },
+        };
+    }
+
     /// <summary>For middleware and auth handlers, which answer outside an endpoint.</summary>
     public static async Task Write(HttpContext http, Failure failure, Action<HttpResponse>? headers = null)
     {
@@ -93,8 +106,15 @@ public sealed class ProblemWriter(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
 }
 
 /// <summary>Turns exceptions into problems: bad requests the framework throws become 4xx, anything else a bare 500.</summary>
-public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandler
+public sealed partial class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandler
 {
+    /// <summary>
+    /// The framework's words for a query value it could not read ("Failed to bind parameter "Nullable`1 communityId" from
+    /// "abc"."), turned into a field error a client can show: the parameter, and the value that is not one.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:\\S+ )?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>.*)\"\\.$")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         // The exception has left the localization middleware, and with it the request's language: set it again.
@@ -105,8 +125,13 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
             BadHttpRequestException { StatusCode: 413 } => new Failure(413, "payload-too-large", "payload-too-large", BodyLimit.MaxBytes),
             BadHttpRequestException { StatusCode: 415 } => new Failure(415, "unsupported-media-type", "unsupported-media-type"),
             BadHttpRequestException { InnerException: TimeFormatException time } => Failure.Invalid(time.Field, time.MessageKey),
-            BadHttpRequestException { InnerException: JsonException json } =>
-                new Failure(400, "validation", "malformed-json", string.IsNullOrEmpty(json.Path) ? "$" : json.Path),
+            BadHttpRequestException { InnerException: JsonException json } => Problems.Malformed(json.Path),
+            BadHttpRequestException bad when BindingFailure().Match(bad.Message) is { Success: true } query =>
+                Failure.Invalid(query.Groups["name"].Value, "query-value", query.Groups["value"].Value),
+            // "Implicit body inferred for parameter … but no body was provided", "Required parameter … was not provided from body".
+            BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+                                            || bad.Message.Contains("not provided from body", StringComparison.Ordinal) =>
+                Problems.Malformed(null),
             BadHttpRequestException bad => new Failure(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation", "bad-request", bad.Message),
             WriterStoppedException => new Failure(503, "unavailable", "unavailable"),
             _ => null,

@@ -31,7 +31,7 @@ public static class Validation
                 {
                     var argument = invocation.Arguments[index];
                     if (argument is null)
-                        return Problems.From(new Failure(400, "validation", "malformed-json", "$"));
+                        return Problems.From(Problems.Malformed(null));
                     var result = await validator.ValidateAsync(new ValidationContext<object>(argument), invocation.HttpContext.RequestAborted);
                     if (!result.IsValid)
                         return Problems.From(new Failure(400, "validation", "validation") { Errors = result.ToDictionary().AsReadOnly() });

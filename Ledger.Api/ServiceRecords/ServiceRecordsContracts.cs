@@ -122,7 +122,16 @@ internal static class RecordRules
     public static void ValidSpan<T>(this AbstractValidator<T> validator, Func<T, Span> span, string startField, string endField) =>
         validator.RuleFor(r => r).Custom((request, context) =>
         {
-            if (Check(span(request)) is { } problem)
+            // A time left out of the body arrives as default(DateTimeOffset): say it is missing, not that year 1 is out of range.
+            var (start, end) = span(request);
+            if (start == default || end == default)
+            {
+                if (start == default)
+                    context.AddFailure(startField, Text.Get("time-required"));
+                if (end == default)
+                    context.AddFailure(endField, Text.Get("time-required"));
+            }
+            else if (Check(span(request)) is { } problem)
                 context.AddFailure(problem.AtEnd ? endField : startField, problem.Message);
         });
 

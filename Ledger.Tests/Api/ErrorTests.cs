@@ -34,8 +34,62 @@ public sealed class ErrorTests
     {
         var before = await Count("volunteers");
         var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
-        await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Single().Value[0].GetString(), Is.Not.Empty,
+            "a validation failure names its field (API.md): the wrong one, or the body");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("parameter").And.Not.Contain("Service"), "no framework wording");
         Assert.That(await Count("volunteers"), Is.EqualTo(before));
+    }
+
+    [TestCase("{\"communityId\": \"seven\", \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\"}", "communityId")]
+    [TestCase("{\"communityId\": 1, \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\", \"skills\": \"x\"}", "skills")]
+    [TestCase("", "body")]
+    [TestCase("null", "body")]
+    public async Task AMistypedField_OrNoBody_IsNamedInErrors(string body, string field)
+    {
+        var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+    }
+
+    [TestCase("communityId=abc", "communityId")]
+    [TestCase("limit=abc", "limit")]
+    public async Task AQueryValueOfTheWrongType_Is400_NamingTheParameter_WithoutFrameworkWording(string query, string field)
+    {
+        var response = await _app.Admin().GetAsync($"/api/v1/volunteers?{query}");
+        var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
+        Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Does.Contain("abc"));
+        Assert.That(problem.ToString(), Does.Not.Contain("Failed to bind").And.Not.Contain("Nullable"));
+    }
+
+    [TestCase("application/json; charset=gbk")]
+    [TestCase("application/json; charset=GB2312")]
+    [TestCase("application/json; charset=bogus")]
+    [TestCase("application/json; charset=utf-16")]
+    [TestCase("application/json; charset=utf8")]
+    public async Task ABodyInAnotherCharsetThanUtf8_Is415Problem_NotA500_AndWritesNothing(string contentType)
+    {
+        var before = await Count("volunteers");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/volunteers")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{_community},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await _app.Admin().SendAsync(request);
+        var problem = await Seed.Problem(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("UTF-8"));
+        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task ABodyDeclaredUtf8_QuotedOrInAnyCase_IsTaken()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/volunteers")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{_community},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=\"UTF-8\"");
+        Assert.That((await _app.Admin().SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     [Test]

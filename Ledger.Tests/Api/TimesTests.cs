@@ -127,6 +127,16 @@ public sealed class TimesTests
     }
 
     [Test]
+    public async Task ARecordWithoutItsTimes_Is400_SayingEachIsMissing_NotThatYearOneIsOutOfRange()
+    {
+        var v = await NewVolunteer();
+        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records", $$"""{"volunteerId":{{v}},"category":"patrol"}""");
+        var errors = (await Seed.Problem(response, HttpStatusCode.BadRequest, "validation")).GetProperty("errors");
+        Assert.That(errors.GetProperty("startedAt")[0].GetString(), Does.Contain("请填写时间"));
+        Assert.That(errors.GetProperty("endedAt")[0].GetString(), Does.Contain("请填写时间"));
+    }
+
+    [Test]
     public async Task ABodyTimeWithoutOffset_Is400Validation_SayingToAddOne_AndWritesNothing()
     {
         var v = await NewVolunteer();
