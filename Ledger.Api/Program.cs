@@ -13,7 +13,7 @@ using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 
 var (demo, hostArgs) = DemoData.Request.Parse(args);
-var builder = WebApplication.CreateBuilder(hostArgs);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = LedgerSetup.PublishedContentRoot() });
 if (Backup.IsRequested(args))
     return Backup.Run(args, builder.Configuration);
 

@@ -68,6 +68,17 @@ public static class LedgerSetup
         return services;
     }
 
+    /// <summary>
+    /// A published service (its wwwroot beside the dll) started from another working directory — a systemd unit in
+    /// /var/lib/ledger, say — still finds its counter page and its appsettings.json: the content root is where the dll
+    /// is. Otherwise (dotnet run, the tests) the default, the working directory. The database path stays relative to the
+    /// working directory either way.
+    /// </summary>
+    public static string? PublishedContentRoot() =>
+        !Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) && Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
+            ? AppContext.BaseDirectory
+            : null;
+
     public static WebApplication UseLedger(this WebApplication app)
     {
         app.UseExceptionHandler();
