@@ -29,6 +29,7 @@ public static class Text
         ["method-not-allowed"] = ("该接口不支持此请求方法。", "This endpoint does not accept that method."),
         ["idempotency-key-reused"] = ("该 Idempotency-Key 已用于内容不同的请求。", "This Idempotency-Key was already used with a different request."),
         ["idempotency-key-invalid"] = ("Idempotency-Key 须为 1 至 100 个可见字符。", "Idempotency-Key must be 1 to 100 visible characters."),
+        ["duplicate-openid-elsewhere"] = ("该微信 openid 已在其他社区绑定志愿者。", "This WeChat openid is already bound to a volunteer of another community."),
         ["duplicate-openid"] = ("该微信 openid 已绑定志愿者 {0}。", "This WeChat openid is already bound to volunteer {0}."),
         ["community-required"] = ("请指定社区（communityId）。", "Give the community (communityId)."),
         ["community-not-found"] = ("社区 {0} 不存在。", "Community {0} does not exist."),

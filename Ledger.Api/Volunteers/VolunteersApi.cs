@@ -60,9 +60,14 @@ public static class VolunteersApi
             var c = w.Connection;
             if (!CommunityQueries.Exists(c, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
+            // An openid is one WeChat user, bound once across all communities; the holder is named only to a key that may
+            // see them, so the answer does not tell another community who is registered where.
             if (request.WechatOpenId is not null
-                && c.ExecuteScalar<long?>("SELECT id FROM volunteers WHERE wechat_open_id = @OpenId", new { OpenId = request.WechatOpenId }) is { } taken)
-                return Failure.Conflict("duplicate-openid", "duplicate-openid", taken);
+                && c.QuerySingleOrDefault<(long Id, long CommunityId)?>("SELECT id, community_id FROM volunteers WHERE wechat_open_id = @OpenId",
+                    new { OpenId = request.WechatOpenId }) is { } taken)
+                return caller.CanAccess(taken.CommunityId)
+                    ? Failure.Conflict("duplicate-openid", "duplicate-openid", taken.Id)
+                    : Failure.Conflict("duplicate-openid", "duplicate-openid-elsewhere");
 
             var row = c.QuerySingle<VolunteerRow>(
                 $"""
@@ -153,7 +158,7 @@ public static class VolunteersApi
 
     /// <summary>
     /// The roster as an office keeps it. The WeChat openid stays out: it identifies a person to WeChat and is of no use
-    /// on a sheet that gets mailed around. Skills are the stored JSON array in the machine form, 、-separated in Chinese.
+    /// on a sheet that gets mailed around. Skills are a JSON array in the machine form, 、-separated in Chinese.
     /// </summary>
     private static CsvTable<VolunteerRow> RosterTable(bool maskPhones) => new CsvTable<VolunteerRow>(v => v.CommunityId)
         .Number("id", "志愿者编号", v => v.Id)
@@ -163,11 +168,15 @@ public static class VolunteersApi
         .Text("phone", "电话", v => maskPhones ? Phones.Mask(v.Phone) : v.Phone)
         .Text("grid", "网格", v => v.Grid)
         .Text("buildingGroup", "楼组", v => v.BuildingGroup)
-        .Text("skills", "技能", v => v.Skills, v => string.Join("、", JsonSerializer.Deserialize<string[]>(v.Skills) ?? []))
+        .Text("skills", "技能", v => JsonSerializer.Serialize(JsonSerializer.Deserialize<string[]>(v.Skills) ?? [], ReadableJson),
+            v => string.Join("、", JsonSerializer.Deserialize<string[]>(v.Skills) ?? []))
         .Code("echelon", "梯队", v => v.Echelon, Labels.Echelon)
         .Code("status", "状态", v => v.Status, Labels.VolunteerStatus)
         .Time("createdAt", "登记时间", v => v.CreatedAt)
         .Time("updatedAt", "更新时间", v => v.UpdatedAt);
+
+    /// <summary>The machine form's skills as a JSON array a person can still read: 理发, not \u7406\u53D1 as stored.</summary>
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Phones as the caller sees them in JSON: whole for the community's own keys, masked for auditors.</summary>
     private static readonly CsvTable<VolunteerRow> Roster = RosterTable(maskPhones: false);

@@ -104,6 +104,19 @@ public sealed class VolunteersTests
     }
 
     [Test]
+    public async Task DuplicateOpenId_FromAnotherCommunitysKey_DoesNotSayWhoHoldsIt()
+    {
+        var holder = await Seed.Volunteer(_app, _staff, _community, openId: "o-elsewhere");
+        var other = await Seed.Community(_app, "另一个居民区");
+        var otherClient = (await Seed.Key(_app, "client", other)).Key;
+
+        var response = await _app.Client(otherClient).PostJson("/api/v1/volunteers", Seed.VolunteerBody(other, openId: "o-elsewhere"));
+        var problem = await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(holder.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("其他社区"));
+    }
+
+    [Test]
     public async Task Lookups_ByIdOpenIdAndCode()
     {
         var v = await Seed.Volunteer(_app, _staff, _community, "孙八", "o-lookup");
