@@ -142,8 +142,8 @@ public static class VolunteersApi
         var csv = Csv.Wanted(format);
         var filters = new Filters().Page("id", csv ? null : page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
-            .Where("(member_code = @Code OR phone = @Phone OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
-        filters.Param("Code", code).Param("Phone", phone);
+            .Where("(member_code = @Code OR phone IN (@Phone, @OtherPhone) OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
+        filters.Param("Code", code).Param("Phone", phone).Param("OtherPhone", Phones.OtherForm(phone));
         var maskPhones = !Phones.SeesWholePhones(caller);
         if (csv)
             return Csv.Stream("volunteers.csv", maskPhones ? MaskedRoster : Roster,

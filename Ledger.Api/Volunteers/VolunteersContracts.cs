@@ -108,6 +108,19 @@ public static class Phones
     /// role let an auditor rebuild a masked number in a few dozen searches.
     /// </summary>
     public static string? SearchTerm(Infrastructure.Caller caller, string term) => caller.IsScoped ? Normalize(term) : null;
+
+    /// <summary>
+    /// The same mainland number in its other stored form: 13912345678 and +8613912345678 are one phone, whichever way
+    /// it was registered and whichever way the counter types it.
+    /// </summary>
+    public static string? OtherForm(string? phone) =>
+        phone switch
+        {
+            null => null,
+            { Length: 14 } when phone.StartsWith("+861", StringComparison.Ordinal) => phone[3..],
+            { Length: 11 } when phone[0] == '1' => "+86" + phone,
+            _ => null,
+        };
 }
 
 public static class OpenIds

@@ -136,7 +136,21 @@ public sealed class LimitsAndPrivacyTests
             Assert.That(await Found(otherStaff, "13912345678"), Is.Zero, "staff of another community");
             Assert.That(await Found(auditor, "钱阿"), Is.EqualTo(1), "names still match for every role");
             Assert.That(await Found(auditor, memberCode.ToLowerInvariant()), Is.EqualTo(1), "member codes still match for every role");
+            Assert.That(await Found(staff, "+86 139 1234 5678"), Is.EqualTo(1), "the same mainland number with +86");
         });
+    }
+
+    [Test]
+    public async Task PhoneSearch_FindsANumberRegisteredWithPlus86_ByTheNumberAlone()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var staff = (await Seed.Key(app, "staff", community)).Key;
+        await app.Client(staff).PostJson("/api/v1/volunteers", new { communityId = community, name = "周阿姨", phone = "+86 139 1234 5679", echelon = "first" });
+
+        var found = await (await app.Client(staff).GetAsync("/api/v1/volunteers?q=13912345679")).Read<JsonElement>();
+
+        Assert.That(found.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("name").GetString()), Is.EqualTo(new[] { "周阿姨" }));
     }
 
     [Test]
