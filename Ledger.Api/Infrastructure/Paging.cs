@@ -45,6 +45,18 @@ public static class Paging
         return new Page<T>(items, Encode(id(items[^1])));
     }
 
+    /// <summary>
+    /// A page of a list that is ordered in memory rather than by id (a ranking): the cursor is the position to go on
+    /// from. The list is computed afresh for each page, so a page is as of its own request.
+    /// </summary>
+    public static Page<T> Slice<T>(IReadOnlyList<T> all, PageRequest request)
+    {
+        var from = request.BeforeId == long.MaxValue ? 0 : (int)Math.Min(request.BeforeId, all.Count);
+        var items = all.Skip(from).Take(request.Limit).ToList();
+        var next = from + items.Count;
+        return new Page<T>(items, next < all.Count ? Encode(next) : null);
+    }
+
     private static string Encode(long id) =>
         Base64Url.EncodeToString(Encoding.ASCII.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
 

@@ -59,10 +59,13 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<Page<RankingItem>>, ProblemHttpResult>> Rankings(
-        long id, Caller caller, Database database, TimeProvider clock, int? year, string? grid)
+        long id, Caller caller, Database database, TimeProvider clock, int? year, string? grid, string? cursor, int? limit)
     {
         if (!caller.CanAccess(id))
             return Problems.From(Failure.Forbidden());
+        var page = Paging.Parse(cursor, limit);
+        if (!page.IsSuccess)
+            return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
         var community = CommunityContext.Load(connection, id);
         if (community is null)
@@ -79,7 +82,7 @@ public static class ReportsApi
             return new RankingItem(r.Rank, g.Volunteer.VolunteerId, g.Volunteer.Name, g.Volunteer.Grid, g.Volunteer.Echelon, g.Stats.ApprovedMinutes,
                 g.Stats.AverageScore, g.Stats.ActiveMonths, g.Result.Grade.Name(), g.Result.PromotionCandidate);
         }).ToList();
-        return TypedResults.Ok(new Page<RankingItem>(items, null));
+        return TypedResults.Ok(Paging.Slice(items, page.Value));
     }
 
     private sealed record Graded(YearRow Volunteer, YearStats Stats, GradeResult Result, DateTimeOffset? FirstRecordAt);

@@ -127,6 +127,27 @@ public sealed class YearEndTests
     }
 
     [Test]
+    public async Task Rankings_ArePagedLikeEveryList()
+    {
+        var names = new List<string?>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Get($"/api/v1/communities/{_community}/rankings?year=2026&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            names.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+        Assert.That(pages, Is.EqualTo(3));
+        Assert.That(names, Is.EqualTo(new[] { "志愿者B", "志愿者A", "志愿者C", "志愿者D", "志愿者E" }));
+        foreach (var bad in new[] { "limit=0", "limit=201", "cursor=xyz" })
+            await Seed.Problem(await _app.Client(_staff).GetAsync($"/api/v1/communities/{_community}/rankings?year=2026&{bad}"),
+                System.Net.HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Test]
     public async Task MonthlyReport_HasExactTotals_ThatReconcileWithTheLedger()
     {
         var report = await Get($"/api/v1/communities/{_community}/reports/monthly?year=2026");
