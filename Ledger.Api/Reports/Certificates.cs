@@ -194,8 +194,23 @@ public static class Certificates
         }
         if (row is null)
             return Problems.From(Failure.NotFound("certificate", code));
-        var certificate = ToResponse(row, address.Base(http.Request));
+        var certificate = ToResponse(row, address.Base(http.Request)) with { SupersededOn = await SupersededOn(database, row) };
         return WantsHtml(http.Request) ? new HtmlPage(RenderCheck(certificate), StyleHash) : TypedResults.Ok(certificate);
+    }
+
+    /// <summary>
+    /// The day a later certificate of the same volunteer and year was issued, if one was: the figures changed (hours
+    /// reversed or added), and whoever checks this one should ask for the newer. The newer code is not given away.
+    /// </summary>
+    private static async Task<DateOnly?> SupersededOn(Database database, CertificateRow row)
+    {
+        await using var connection = await database.OpenReadAsync();
+        var later = connection.ExecuteScalar<string?>(
+            """
+            SELECT MIN(issued_at) FROM certificates
+            WHERE volunteer_id = @VolunteerId AND year = @Year AND id > (SELECT id FROM certificates WHERE code = @Code)
+            """, new { row.VolunteerId, row.Year, row.Code });
+        return later is null ? null : ServiceTime.LocalDate(Sql.ParseTime(later), TimeZones.Find(row.TimeZone));
     }
 
     private const int CodeLength = 12;
@@ -280,6 +295,7 @@ public static class Certificates
           .check { max-width: 40em; margin: 6mm auto; padding: 8mm 10mm; background: #fff; border: 3px double #b22222; }
           .check h1 { font-size: 20pt; letter-spacing: 0.2em; margin: 0 0 6mm; }
           .ok { color: #1a7f37; font-weight: bold; font-size: 13pt; }
+          .old { color: #9a6700; font-weight: bold; font-size: 13pt; }
           dl { display: grid; grid-template-columns: 7em 1fr; gap: 3mm 4mm; font-size: 13pt; }
           dt { color: #666; }
           dd { margin: 0; }
@@ -349,7 +365,9 @@ public static class Certificates
             <body>
             <main class="check">
               <h1>志愿服务证明核验</h1>
-              <p class="ok">✔ 验证码 <span class="code">{{E(Display(c.Code))}}</span> 对应的证明由本系统开具，内容如下：</p>
+              {{(c.SupersededOn is { } newer
+                  ? $"<p class=\"old\">⚠ 验证码 <span class=\"code\">{E(Display(c.Code))}</span> 对应的证明由本系统开具，但已于 {Date(newer)} 被一份更新的证明取代（服务时长有变动），请以最新证明为准。原证明内容如下：</p>"
+                  : $"<p class=\"ok\">✔ 验证码 <span class=\"code\">{E(Display(c.Code))}</span> 对应的证明由本系统开具，内容如下：</p>")}}
               <dl>
                 <dt>姓名</dt><dd>{{E(c.Volunteer)}}</dd>
                 <dt>社区</dt><dd>{{E(c.District)}}{{E(c.Street)}}{{E(c.Community)}}</dd>

@@ -48,7 +48,8 @@ public sealed record CertificateResponse(
     IReadOnlyList<CertificateCategory> Categories,
     DateTimeOffset IssuedAt,
     DateOnly IssuedOn,
-    string CheckUrl);
+    string CheckUrl,
+    DateOnly? SupersededOn = null);
 
 public static class GradeTexts
 {

@@ -279,4 +279,30 @@ public sealed partial class CertificatesTests
         var check = await (await _app.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
         Assert.That(check.GetProperty("volunteer").GetString(), Is.EqualTo("卫小明"), "what was certified stays certified");
     }
+
+    [Test]
+    public async Task ACertificateWhoseHoursChanged_ChecksAsSuperseded_WithoutGivingTheNewCode()
+    {
+        var id = await VolunteerWithHours("郑小红", (6, 1, 120, "patrol"), (6, 2, 60, "patrol"));
+        var old = (await (await _app.Client(_staff).PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
+            .GetProperty("code").GetString()!;
+        var before = await (await _app.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
+        Assert.That(before.GetProperty("supersededOn").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+        var records = await (await _app.Client(_staff).GetAsync($"/api/v1/service-records?volunteerId={id}")).Read<JsonElement>();
+        var last = records.GetProperty("items")[0].GetProperty("id").GetInt64();
+        Assert.That((await _app.Client(_staff).PostJson($"/api/v1/service-records/{last}/reverse", new { reason = "重复登记" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var fresh = (await (await _app.Client(_staff).PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
+            .GetProperty("code").GetString()!;
+
+        var check = await (await _app.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
+        Assert.That(check.GetProperty("supersededOn").GetString(), Is.EqualTo(Today.ToOffset(Shanghai).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(check.GetProperty("hours").GetDecimal(), Is.EqualTo(3m), "what was certified stays as it was");
+        var page = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/certificates/{old}");
+        page.Headers.Accept.ParseAdd("text/html");
+        var html = await (await _app.Client().SendAsync(page)).Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("被一份更新的证明取代").And.Not.Contain(fresh).And.Not.Contain(Ledger.Api.Reports.Certificates.Display(fresh)));
+        var current = await (await _app.Client().GetAsync($"/api/v1/certificates/{fresh}")).Read<JsonElement>();
+        Assert.That(current.GetProperty("supersededOn").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
 }
