@@ -8,7 +8,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Ledger.Tests.Api;
 
 /// <summary>
-/// The counter page in a real headless Chromium (Debian's, driven by Playwright): only the login until a key works;
+/// The counter page in a real headless Chromium (Debian's, driven by Playwright): only the login until a staff or admin
+/// key works;
 /// find a volunteer by the code on their card; a new search forgets the person served before; points are taken only
 /// after a confirmation (a double tap redeems once); cancel and reject with a reason asked in the page; an admin key
 /// works inside one chosen community; every error in a counter worker's words — at tablet and desktop widths, with
@@ -106,7 +107,7 @@ public sealed class CounterPageTests
     private async Task<(long Community, string Staff)> Community(string name)
     {
         var community = await Seed.Community(_app, name);
-        return (community, (await Seed.Key(_app, "staff", community)).Key);
+        return (community, (await Seed.Key(_app, "staff", community, "柜台 1")).Key);
     }
 
     private async Task<JsonElement> Volunteer(string staff, long community, string name, long points)
@@ -155,6 +156,7 @@ public sealed class CounterPageTests
         var page = await Open(width, height);
         await SignIn(page, staff);
         await Expect(page.Locator("#community")).ToHaveTextAsync("桃浦新村第三居民区");
+        await Expect(page.Locator("#key-name")).ToHaveTextAsync("柜台 1");
         await Expect(page.Locator("#switch-community")).ToBeHiddenAsync();
 
         // Typed the way it is printed on the card, in lower case and with a space.
@@ -295,6 +297,34 @@ public sealed class CounterPageTests
             await Expect(page.Locator("#desk")).ToBeHiddenAsync();
             await Expect(page.Locator("#login")).ToBeVisibleAsync();
             await Shot(page, $"{name}-login-wrong-key");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [TestCase("client")]
+    [TestCase("auditor")]
+    public async Task AKeyThatCannotWorkTheCounter_StaysOnTheLogin_WithStaffWording(string role)
+    {
+        var community = await Seed.Community(_app, "长风新村第二居民区");
+        // A mini-program backend's key belongs to one community; an auditor's to none.
+        var (_, key) = await Seed.Key(_app, role, role == "client" ? community : null);
+        foreach (var (width, height, name) in new[] { (820, 1180, "tablet"), (1366, 900, "desktop") })
+        {
+            var page = await Open(width, height);
+            await SignIn(page, key);
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync("这个密钥不能用于柜台：请使用员工密钥。");
+            await Expect(page.Locator("#login")).ToBeVisibleAsync();
+            await Expect(page.Locator("#desk")).ToBeHiddenAsync();
+            await Expect(page.Locator("#choose")).ToBeHiddenAsync();
+            await Expect(page.Locator("#logout")).ToBeHiddenAsync();
+            await Expect(page.Locator("#key-name")).ToBeEmptyAsync();
+            Assert.That(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('ledgerKey')"), Is.Null, "the refused key is not kept for the tab");
+            await Shot(page, $"{name}-login-{role}-key");
+
+            await page.ClickAsync("#lang");
+            await SignIn(page, key);
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync("This key cannot be used at the counter: use a staff key.");
+            await Expect(page.Locator("#desk")).ToBeHiddenAsync();
             await page.Context.CloseAsync();
         }
     }

@@ -15,6 +15,7 @@ const T = {
     today: "今日兑换", pending: "待审核的服务记录", when: "时间", minutes: "分钟", redeem: "兑换", stock: "库存", cost: "积分",
     cancel: "取消", cancelled: "已取消", approve: "通过", reject: "驳回", back: "返回",
     confirmTitle: "请与志愿者核对后确认兑换", confirmRedeem: "确认兑换",
+    notCounterKey: "这个密钥不能用于柜台：请使用员工密钥。",
     cancelTitle: "取消这笔兑换", cancelWhat: (no, what) => `小票号 ${no}：${what}。取消后积分和库存会退回。`, cancelOk: "确认取消",
     cancelPresets: ["顾客退货", "选错了奖品", "选错了数量"],
     rejectTitle: "驳回这条服务记录", rejectWhat: (who, what) => `${who}：${what}`, rejectOk: "确认驳回",
@@ -79,6 +80,7 @@ const T = {
     today: "Today's redemptions", pending: "Hours waiting for approval", when: "When", minutes: "Minutes", redeem: "Redeem", stock: "In stock", cost: "points",
     cancel: "Cancel", cancelled: "cancelled", approve: "Approve", reject: "Reject", back: "Back",
     confirmTitle: "Check with the volunteer, then confirm", confirmRedeem: "Confirm",
+    notCounterKey: "This key cannot be used at the counter: use a staff key.",
     cancelTitle: "Cancel this redemption", cancelWhat: (no, what) => `Receipt ${no}: ${what}. Points and stock go back.`, cancelOk: "Cancel it",
     cancelPresets: ["Returned", "Wrong reward", "Wrong quantity"],
     rejectTitle: "Reject these hours", rejectWhat: (who, what) => `${who}: ${what}`, rejectOk: "Reject",
@@ -142,6 +144,8 @@ const $ = (id) => document.getElementById(id);
 const state = {
   lang: localStorage.getItem("counterLang") || "zh",
   key: sessionStorage.getItem("ledgerKey"),
+  // The signed-in key as GET /me describes it (name, role, community).
+  me: null,
   communities: [],
   community: null,
   categories: [],
@@ -250,6 +254,7 @@ function show(section) {
 function signOut(message) {
   sessionStorage.removeItem("ledgerKey");
   state.key = null;
+  state.me = null;
   state.community = null;
   state.communities = [];
   clearSelection();
@@ -257,12 +262,22 @@ function signOut(message) {
   show("login");
   notice("");
   $("community").textContent = "";
+  $("key-name").textContent = "";
   $("login-error").textContent = message || "";
   $("key").focus();
 }
 
+// Only staff and admin keys work the counter. Any other key (a mini-program's client key, an auditor's) stays on the
+// login: it would otherwise open a desk whose every button it is refused only once pressed.
+const COUNTER_ROLES = new Set(["staff", "admin"]);
+
 async function signIn() {
   $("login-error").textContent = "";
+  const me = await api("GET", "/api/v1/me");
+  if (!me.ok) { if (me.status !== 401) signOut(say(me)); return; }
+  if (!COUNTER_ROLES.has(me.data.role)) { signOut(t("notCounterKey")); return; }
+  state.me = me.data;
+  $("key-name").textContent = me.data.name;
   const communities = [];
   let cursor = null;
   do {
