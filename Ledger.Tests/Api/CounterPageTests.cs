@@ -11,8 +11,8 @@ namespace Ledger.Tests.Api;
 /// The counter page in a real headless Chromium (Debian's, driven by Playwright): only the login until a staff or admin
 /// key works;
 /// find a volunteer by the code on their card; a new search forgets the person served before; points are taken only
-/// after a confirmation (a double tap redeems once) that offers nothing the page knows cannot go through; cancel and
-/// reject with a reason asked in the page; an admin key
+/// after a confirmation (a double tap redeems once) that offers nothing the page knows cannot go through; the receipt
+/// names the community; cancel and reject with a reason asked in the page; an admin key
 /// works inside one chosen community; every error in a counter worker's words — at tablet and desktop widths, with
 /// screenshots for a person to look at.
 /// </summary>
@@ -203,6 +203,7 @@ public sealed class CounterPageTests
         await Expect(page.Locator("#today tr")).ToHaveCountAsync(1);
         Assert.That(await Redemptions(staff, id), Is.EqualTo(1));
         await Expect(page.Locator("#r-time")).Not.ToContainTextAsync("Z");
+        await Expect(page.Locator("#r-community")).ToHaveTextAsync("桃浦新村第三居民区");
         await Shot(page, $"{name}-redeemed");
 
         // Not enough points: the confirmation says so with the balance and what is needed, offers only 返回
@@ -406,6 +407,32 @@ public sealed class CounterPageTests
 
         Assert.That(await Balance(staff, id), Is.EqualTo(10));
         Assert.That(await Redemptions(staff, id), Is.EqualTo(1), "only the one made elsewhere");
+    }
+
+    [Test]
+    public async Task TheReceipt_NamesTheCommunity_OnScreenAndOnPaper()
+    {
+        var (community, staff) = await Community("宜川路街道中远两湾城居民区");
+        var volunteer = await Volunteer(staff, community, "孙美华", 30);
+        await Reward(staff, community, "酱油", 10, 5);
+
+        var page = await Open();
+        await SignIn(page, staff);
+        await page.FillAsync("#q", volunteer.GetProperty("memberCode").GetString()!);
+        await page.ClickAsync("#find-form button");
+        await Expect(page.Locator("#v-balance")).ToHaveTextAsync("30");
+        await page.Locator(".reward button.redeem").ClickAsync();
+        await page.WaitForTimeoutAsync(ReadingPauseMs);
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#receipt")).ToBeVisibleAsync();
+        await Expect(page.Locator("#r-community")).ToHaveTextAsync("宜川路街道中远两湾城居民区");
+
+        // On paper the header bar (which also names the community) is not printed: the receipt must carry it itself.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Expect(page.Locator("header.bar")).ToBeHiddenAsync();
+        await Expect(page.Locator("#receipt")).ToContainTextAsync("宜川路街道中远两湾城居民区");
+        await Expect(page.Locator("#r-community")).ToBeVisibleAsync();
+        await Shot(page, "tablet-receipt-print");
     }
 
     [Test]

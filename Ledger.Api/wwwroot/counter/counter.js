@@ -15,7 +15,7 @@ const T = {
     today: "今日兑换", pending: "待审核的服务记录", when: "时间", minutes: "分钟", redeem: "兑换", stock: "库存", cost: "积分",
     cancel: "取消", cancelled: "已取消", approve: "通过", reject: "驳回", back: "返回",
     confirmTitle: "请与志愿者核对后确认兑换", confirmRedeem: "确认兑换",
-    notCounterKey: "这个密钥不能用于柜台：请使用员工密钥。", pointsNeeded: "需要积分",
+    notCounterKey: "这个密钥不能用于柜台：请使用员工密钥。", community: "社区", pointsNeeded: "需要积分",
     shortPointsTitle: "积分不够，不能兑换", shortStockTitle: "库存不够，不能兑换", shortBothTitle: "积分和库存都不够，不能兑换",
     shortPoints: (balance, needed) => `积分余额 ${balance}，这次需要 ${needed}，还差 ${needed - balance}。`,
     shortStock: (stock, wanted) => `库存只剩 ${stock}，这次要 ${wanted}。请减少数量或换一件奖品。`,
@@ -83,7 +83,7 @@ const T = {
     today: "Today's redemptions", pending: "Hours waiting for approval", when: "When", minutes: "Minutes", redeem: "Redeem", stock: "In stock", cost: "points",
     cancel: "Cancel", cancelled: "cancelled", approve: "Approve", reject: "Reject", back: "Back",
     confirmTitle: "Check with the volunteer, then confirm", confirmRedeem: "Confirm",
-    notCounterKey: "This key cannot be used at the counter: use a staff key.", pointsNeeded: "Points needed",
+    notCounterKey: "This key cannot be used at the counter: use a staff key.", community: "Community", pointsNeeded: "Points needed",
     shortPointsTitle: "Not enough points to redeem", shortStockTitle: "Not enough in stock to redeem", shortBothTitle: "Not enough points or stock to redeem",
     shortPoints: (balance, needed) => `The balance is ${balance}; this needs ${needed}, ${needed - balance} more.`,
     shortStock: (stock, wanted) => `Only ${stock} left in stock; this needs ${wanted}. Lower the quantity or pick another reward.`,
@@ -599,7 +599,7 @@ async function confirmRedeem() {
     if (r.code === "insufficient-points") await refreshSummary();
     return;
   }
-  state.receipt = { ...r.data, who: `${p.volunteer.name} · ${p.volunteer.memberCode}` };
+  state.receipt = { ...r.data, community: state.community.name, who: `${p.volunteer.name} · ${p.volunteer.memberCode}` };
   renderReceipt();
   toast(t("redeemed", r.data.receiptNo));
   await Promise.all([refreshSummary(), loadRewards(), loadToday()]);
@@ -614,6 +614,7 @@ function renderReceipt() {
   const d = state.receipt;
   $("receipt").hidden = !d;
   if (!d) return;
+  $("r-community").textContent = d.community;
   $("r-no").textContent = d.receiptNo + (d.cancelled ? (state.lang === "en" ? ` (${t("cancelled")})` : `（${t("cancelled")}）`) : "");
   $("r-who").textContent = d.who;
   $("r-what").textContent = `${d.rewardName} × ${d.quantity}`;
