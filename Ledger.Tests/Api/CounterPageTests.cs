@@ -8,9 +8,11 @@ using static Microsoft.Playwright.Assertions;
 namespace Ledger.Tests.Api;
 
 /// <summary>
-/// The counter page in a real headless Chromium (Debian's, driven by Playwright): only the login until a key works;
+/// The counter page in a real headless Chromium (Debian's, driven by Playwright): only the login until a staff or admin
+/// key works;
 /// find a volunteer by the code on their card; a new search forgets the person served before; points are taken only
-/// after a confirmation (a double tap redeems once); cancel and reject with a reason asked in the page; an admin key
+/// after a confirmation (a double tap redeems once) that offers nothing the page knows cannot go through; the receipt
+/// names the community; cancel and reject with a reason asked in the page; an admin key
 /// works inside one chosen community; every error in a counter worker's words — at tablet and desktop widths, with
 /// screenshots for a person to look at.
 /// </summary>
@@ -106,7 +108,7 @@ public sealed class CounterPageTests
     private async Task<(long Community, string Staff)> Community(string name)
     {
         var community = await Seed.Community(_app, name);
-        return (community, (await Seed.Key(_app, "staff", community)).Key);
+        return (community, (await Seed.Key(_app, "staff", community, "柜台 1")).Key);
     }
 
     private async Task<JsonElement> Volunteer(string staff, long community, string name, long points)
@@ -125,6 +127,10 @@ public sealed class CounterPageTests
         var response = await _app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name, pointsCost = cost, stock });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
     }
+
+    private async Task<long> RewardId(string staff, long community, string name) =>
+        (await (await _app.Client(staff).GetAsync($"/api/v1/rewards?communityId={community}")).Read<JsonElement>())
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
 
     private async Task<long> Balance(string staff, long volunteerId) =>
         (await (await _app.Client(staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
@@ -155,6 +161,7 @@ public sealed class CounterPageTests
         var page = await Open(width, height);
         await SignIn(page, staff);
         await Expect(page.Locator("#community")).ToHaveTextAsync("桃浦新村第三居民区");
+        await Expect(page.Locator("#key-name")).ToHaveTextAsync("柜台 1");
         await Expect(page.Locator("#switch-community")).ToBeHiddenAsync();
 
         // Typed the way it is printed on the card, in lower case and with a space.
@@ -196,16 +203,29 @@ public sealed class CounterPageTests
         await Expect(page.Locator("#today tr")).ToHaveCountAsync(1);
         Assert.That(await Redemptions(staff, id), Is.EqualTo(1));
         await Expect(page.Locator("#r-time")).Not.ToContainTextAsync("Z");
+        await Expect(page.Locator("#r-community")).ToHaveTextAsync("桃浦新村第三居民区");
         await Shot(page, $"{name}-redeemed");
 
-        // Not enough points says so in words, with the numbers, and changes nothing.
+        // Not enough points: the confirmation says so with the balance and what is needed, offers only 返回
+        // (no "剩余积分 -20"), and nothing is taken — not even by a tap that reached the hidden 确认兑换.
         await oil.Locator("input").FillAsync("3");
         await oil.Locator("button.redeem").ClickAsync();
+        await Expect(confirm).ToBeVisibleAsync();
+        await Expect(page.Locator("#confirm-title")).ToHaveTextAsync("积分不够，不能兑换");
+        await Expect(page.Locator("#confirm-short")).ToHaveTextAsync("积分余额 70，这次需要 90，还差 20。");
         await Expect(page.Locator("#c-points")).ToHaveTextAsync("90");
+        await Expect(page.Locator("#c-after")).ToBeHiddenAsync();
+        await Expect(page.Locator("#confirm-ok")).ToBeHiddenAsync();
+        await Expect(page.Locator("#confirm-back")).ToBeVisibleAsync();
+        await Shot(page, $"{name}-not-enough", fullPage: false);
         await page.WaitForTimeoutAsync(ReadingPauseMs);
-        await page.ClickAsync("#confirm-ok");
-        await Expect(page.Locator("#redeem-error")).ToHaveTextAsync("积分不足：余额 70，需要 90。");
+        await page.EvaluateAsync("() => document.getElementById('confirm-ok').click()");
+        await page.ClickAsync("#confirm-back");
+        await Expect(confirm).ToBeHiddenAsync();
+        await Expect(page.Locator("#redeem-error")).ToBeEmptyAsync();
         await Expect(page.Locator("#v-balance")).ToHaveTextAsync("70");
+        Assert.That(await Balance(staff, id), Is.EqualTo(70));
+        Assert.That(await Redemptions(staff, id), Is.EqualTo(1));
 
         // Cancelling asks for the reason in the page (no window.prompt), and will not go without one.
         await page.Locator("#today button.danger").ClickAsync();
@@ -297,6 +317,122 @@ public sealed class CounterPageTests
             await Shot(page, $"{name}-login-wrong-key");
             await page.Context.CloseAsync();
         }
+    }
+
+    [TestCase("client")]
+    [TestCase("auditor")]
+    public async Task AKeyThatCannotWorkTheCounter_StaysOnTheLogin_WithStaffWording(string role)
+    {
+        var community = await Seed.Community(_app, "长风新村第二居民区");
+        // A mini-program backend's key belongs to one community; an auditor's to none.
+        var (_, key) = await Seed.Key(_app, role, role == "client" ? community : null);
+        foreach (var (width, height, name) in new[] { (820, 1180, "tablet"), (1366, 900, "desktop") })
+        {
+            var page = await Open(width, height);
+            await SignIn(page, key);
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync("这个密钥不能用于柜台：请使用员工密钥。");
+            await Expect(page.Locator("#login")).ToBeVisibleAsync();
+            await Expect(page.Locator("#desk")).ToBeHiddenAsync();
+            await Expect(page.Locator("#choose")).ToBeHiddenAsync();
+            await Expect(page.Locator("#logout")).ToBeHiddenAsync();
+            await Expect(page.Locator("#key-name")).ToBeEmptyAsync();
+            Assert.That(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('ledgerKey')"), Is.Null, "the refused key is not kept for the tab");
+            await Shot(page, $"{name}-login-{role}-key");
+
+            await page.ClickAsync("#lang");
+            await SignIn(page, key);
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync("This key cannot be used at the counter: use a staff key.");
+            await Expect(page.Locator("#desk")).ToBeHiddenAsync();
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Test]
+    public async Task TheConfirmation_RefusesWhatTheShelfCannotGive_AndLeavesABalanceSpentElsewhereToTheServer()
+    {
+        var (community, staff) = await Community("长征镇梅岭北居民区");
+        var volunteer = await Volunteer(staff, community, "赵桂芳", 100);
+        var id = volunteer.GetProperty("id").GetInt64();
+        await Reward(staff, community, "洗衣液", 20, 2);
+        await Reward(staff, community, "大米 5kg", 90, 5);
+
+        var page = await Open();
+        await SignIn(page, staff);
+        await page.FillAsync("#q", volunteer.GetProperty("memberCode").GetString()!);
+        await page.ClickAsync("#find-form button");
+        await Expect(page.Locator("#v-balance")).ToHaveTextAsync("100");
+        var soap = page.Locator(".reward", new PageLocatorOptions { HasText = "洗衣液" });
+        var confirm = page.Locator("#confirm");
+
+        // Three wanted (60 of 100 points), two on the shelf: said with the numbers, only 返回 offered.
+        await soap.Locator("input").FillAsync("3");
+        await soap.Locator("button.redeem").ClickAsync();
+        await Expect(page.Locator("#confirm-title")).ToHaveTextAsync("库存不够，不能兑换");
+        await Expect(page.Locator("#confirm-short")).ToHaveTextAsync("库存只剩 2，这次要 3。请减少数量或换一件奖品。");
+        await Expect(page.Locator("#confirm-ok")).ToBeHiddenAsync();
+        await page.ClickAsync("#confirm-back");
+        await Expect(confirm).ToBeHiddenAsync();
+
+        // Spent at another counter after the page showed 100: the page cannot know, offers the confirmation, and the
+        // server refuses with the real numbers; the balance on screen then catches up, and the next confirmation knows.
+        var elsewhere = await _app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = id, rewardId = await RewardId(staff, community, "大米 5kg"), quantity = 1 });
+        Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.Created), await elsewhere.Content.ReadAsStringAsync());
+        await soap.Locator("input").FillAsync("1");
+        await soap.Locator("button.redeem").ClickAsync();
+        await Expect(page.Locator("#confirm-title")).ToHaveTextAsync("请与志愿者核对后确认兑换");
+        await Expect(page.Locator("#confirm-ok")).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(ReadingPauseMs);
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#redeem-error")).ToHaveTextAsync("积分不足：余额 10，需要 20。");
+        await Expect(page.Locator("#v-balance")).ToHaveTextAsync("10");
+        await soap.Locator("button.redeem").ClickAsync();
+        await Expect(page.Locator("#confirm-short")).ToHaveTextAsync("积分余额 10，这次需要 20，还差 10。");
+        await Expect(page.Locator("#confirm-ok")).ToBeHiddenAsync();
+        await page.ClickAsync("#confirm-back");
+
+        // Both short, in English.
+        await page.ClickAsync("#lang");
+        await soap.Locator("input").FillAsync("3");
+        await soap.Locator("button.redeem").ClickAsync();
+        await Expect(page.Locator("#confirm-title")).ToHaveTextAsync("Not enough points or stock to redeem");
+        await Expect(page.Locator("#confirm-short p")).ToHaveTextAsync(new[]
+        {
+            "The balance is 10; this needs 60, 50 more.",
+            "Only 2 left in stock; this needs 3. Lower the quantity or pick another reward.",
+        });
+        await Expect(page.Locator("#c-points-label")).ToHaveTextAsync("Points needed");
+        await Expect(page.Locator("#confirm-ok")).ToBeHiddenAsync();
+        await Shot(page, "tablet-not-enough-english", fullPage: false);
+        await page.ClickAsync("#confirm-back");
+
+        Assert.That(await Balance(staff, id), Is.EqualTo(10));
+        Assert.That(await Redemptions(staff, id), Is.EqualTo(1), "only the one made elsewhere");
+    }
+
+    [Test]
+    public async Task TheReceipt_NamesTheCommunity_OnScreenAndOnPaper()
+    {
+        var (community, staff) = await Community("宜川路街道中远两湾城居民区");
+        var volunteer = await Volunteer(staff, community, "孙美华", 30);
+        await Reward(staff, community, "酱油", 10, 5);
+
+        var page = await Open();
+        await SignIn(page, staff);
+        await page.FillAsync("#q", volunteer.GetProperty("memberCode").GetString()!);
+        await page.ClickAsync("#find-form button");
+        await Expect(page.Locator("#v-balance")).ToHaveTextAsync("30");
+        await page.Locator(".reward button.redeem").ClickAsync();
+        await page.WaitForTimeoutAsync(ReadingPauseMs);
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#receipt")).ToBeVisibleAsync();
+        await Expect(page.Locator("#r-community")).ToHaveTextAsync("宜川路街道中远两湾城居民区");
+
+        // On paper the header bar (which also names the community) is not printed: the receipt must carry it itself.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Expect(page.Locator("header.bar")).ToBeHiddenAsync();
+        await Expect(page.Locator("#receipt")).ToContainTextAsync("宜川路街道中远两湾城居民区");
+        await Expect(page.Locator("#r-community")).ToBeVisibleAsync();
+        await Shot(page, "tablet-receipt-print");
     }
 
     [Test]

@@ -18,9 +18,9 @@ public static class Seed
     }
 
     /// <summary>Creates a key and returns (id, secret).</summary>
-    public static async Task<(long Id, string Key)> Key(LedgerApp app, string role, long? communityId = null)
+    public static async Task<(long Id, string Key)> Key(LedgerApp app, string role, long? communityId = null, string? name = null)
     {
-        var response = await app.Admin().PostJson("/api/v1/api-keys", new { name = $"{role} key", role, communityId });
+        var response = await app.Admin().PostJson("/api/v1/api-keys", new { name = name ?? $"{role} key", role, communityId });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var body = await response.Read<JsonElement>();
         return (body.GetProperty("id").GetInt64(), body.GetProperty("key").GetString()!);

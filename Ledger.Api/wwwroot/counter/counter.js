@@ -15,6 +15,10 @@ const T = {
     today: "今日兑换", pending: "待审核的服务记录", when: "时间", minutes: "分钟", redeem: "兑换", stock: "库存", cost: "积分",
     cancel: "取消", cancelled: "已取消", approve: "通过", reject: "驳回", back: "返回",
     confirmTitle: "请与志愿者核对后确认兑换", confirmRedeem: "确认兑换",
+    notCounterKey: "这个密钥不能用于柜台：请使用员工密钥。", community: "社区", pointsNeeded: "需要积分",
+    shortPointsTitle: "积分不够，不能兑换", shortStockTitle: "库存不够，不能兑换", shortBothTitle: "积分和库存都不够，不能兑换",
+    shortPoints: (balance, needed) => `积分余额 ${balance}，这次需要 ${needed}，还差 ${needed - balance}。`,
+    shortStock: (stock, wanted) => `库存只剩 ${stock}，这次要 ${wanted}。请减少数量或换一件奖品。`,
     cancelTitle: "取消这笔兑换", cancelWhat: (no, what) => `小票号 ${no}：${what}。取消后积分和库存会退回。`, cancelOk: "确认取消",
     cancelPresets: ["顾客退货", "选错了奖品", "选错了数量"],
     rejectTitle: "驳回这条服务记录", rejectWhat: (who, what) => `${who}：${what}`, rejectOk: "确认驳回",
@@ -79,6 +83,10 @@ const T = {
     today: "Today's redemptions", pending: "Hours waiting for approval", when: "When", minutes: "Minutes", redeem: "Redeem", stock: "In stock", cost: "points",
     cancel: "Cancel", cancelled: "cancelled", approve: "Approve", reject: "Reject", back: "Back",
     confirmTitle: "Check with the volunteer, then confirm", confirmRedeem: "Confirm",
+    notCounterKey: "This key cannot be used at the counter: use a staff key.", community: "Community", pointsNeeded: "Points needed",
+    shortPointsTitle: "Not enough points to redeem", shortStockTitle: "Not enough in stock to redeem", shortBothTitle: "Not enough points or stock to redeem",
+    shortPoints: (balance, needed) => `The balance is ${balance}; this needs ${needed}, ${needed - balance} more.`,
+    shortStock: (stock, wanted) => `Only ${stock} left in stock; this needs ${wanted}. Lower the quantity or pick another reward.`,
     cancelTitle: "Cancel this redemption", cancelWhat: (no, what) => `Receipt ${no}: ${what}. Points and stock go back.`, cancelOk: "Cancel it",
     cancelPresets: ["Returned", "Wrong reward", "Wrong quantity"],
     rejectTitle: "Reject these hours", rejectWhat: (who, what) => `${who}: ${what}`, rejectOk: "Reject",
@@ -142,6 +150,8 @@ const $ = (id) => document.getElementById(id);
 const state = {
   lang: localStorage.getItem("counterLang") || "zh",
   key: sessionStorage.getItem("ledgerKey"),
+  // The signed-in key as GET /me describes it (name, role, community).
+  me: null,
   communities: [],
   community: null,
   categories: [],
@@ -250,6 +260,7 @@ function show(section) {
 function signOut(message) {
   sessionStorage.removeItem("ledgerKey");
   state.key = null;
+  state.me = null;
   state.community = null;
   state.communities = [];
   clearSelection();
@@ -257,12 +268,22 @@ function signOut(message) {
   show("login");
   notice("");
   $("community").textContent = "";
+  $("key-name").textContent = "";
   $("login-error").textContent = message || "";
   $("key").focus();
 }
 
+// Only staff and admin keys work the counter. Any other key (a mini-program's client key, an auditor's) stays on the
+// login: it would otherwise open a desk whose every button it is refused only once pressed.
+const COUNTER_ROLES = new Set(["staff", "admin"]);
+
 async function signIn() {
   $("login-error").textContent = "";
+  const me = await api("GET", "/api/v1/me");
+  if (!me.ok) { if (me.status !== 401) signOut(say(me)); return; }
+  if (!COUNTER_ROLES.has(me.data.role)) { signOut(t("notCounterKey")); return; }
+  state.me = me.data;
+  $("key-name").textContent = me.data.name;
   const communities = [];
   let cursor = null;
   do {
@@ -529,15 +550,29 @@ function askToRedeem(reward, qtyInput) {
   const quantity = Math.min(99, Math.max(1, parseInt(qtyInput.value, 10) || 1));
   qtyInput.value = quantity;
   const points = reward.pointsCost * quantity;
-  state.pending = { volunteer: v, reward, quantity, points };
+  // What the page already knows cannot go through is said here, with the numbers, and is not offered for confirmation.
+  // The server still decides: a balance or stock that changed elsewhere since it was shown is refused there.
+  const shortOfPoints = state.balance !== null && points > state.balance;
+  const shortOfStock = quantity > reward.stock;
+  const short = shortOfPoints || shortOfStock;
+  state.pending = short ? null : { volunteer: v, reward, quantity, points };
+  $("confirm-title").textContent = t(shortOfPoints && shortOfStock ? "shortBothTitle" : shortOfPoints ? "shortPointsTitle" : shortOfStock ? "shortStockTitle" : "confirmTitle");
   $("c-name").textContent = v.name;
   $("c-code").textContent = v.memberCode;
   $("c-reward").textContent = reward.name;
   $("c-quantity").textContent = String(quantity);
+  $("c-points-label").textContent = t(short ? "pointsNeeded" : "pointsToTake");
   $("c-points").textContent = String(points);
   $("c-after").textContent = state.balance === null ? "—" : String(state.balance - points);
+  $("c-after-label").hidden = $("c-after").hidden = short;
+  $("confirm-short").replaceChildren(...[
+    shortOfPoints ? t("shortPoints", state.balance, points) : null,
+    shortOfStock ? t("shortStock", reward.stock, quantity) : null,
+  ].filter(Boolean).map((line) => { const p = document.createElement("p"); p.textContent = line; return p; }));
+  $("confirm-short").hidden = !short;
   $("confirm-error").textContent = "";
-  $("confirm-ok").disabled = false;
+  $("confirm-ok").disabled = short;
+  $("confirm-ok").hidden = short;
   dialog.showModal();
   // A double tap on 兑换 must not land its second tap on 确认 if the button happens to sit under the finger.
   state.confirmOpenedAt = performance.now();
@@ -560,9 +595,11 @@ async function confirmRedeem() {
   if (!r.ok) {
     $("redeem-error").textContent = say(r, "redeem");
     if (r.code === "reward-inactive" || r.code === "out-of-stock") await loadRewards();
+    // Spent elsewhere since it was shown: the balance on screen catches up, so the next confirmation knows.
+    if (r.code === "insufficient-points") await refreshSummary();
     return;
   }
-  state.receipt = { ...r.data, who: `${p.volunteer.name} · ${p.volunteer.memberCode}` };
+  state.receipt = { ...r.data, community: state.community.name, who: `${p.volunteer.name} · ${p.volunteer.memberCode}` };
   renderReceipt();
   toast(t("redeemed", r.data.receiptNo));
   await Promise.all([refreshSummary(), loadRewards(), loadToday()]);
@@ -577,6 +614,7 @@ function renderReceipt() {
   const d = state.receipt;
   $("receipt").hidden = !d;
   if (!d) return;
+  $("r-community").textContent = d.community;
   $("r-no").textContent = d.receiptNo + (d.cancelled ? (state.lang === "en" ? ` (${t("cancelled")})` : `（${t("cancelled")}）`) : "");
   $("r-who").textContent = d.who;
   $("r-what").textContent = `${d.rewardName} × ${d.quantity}`;
