@@ -17,6 +17,15 @@ public static class ActivitiesApi
 
         group.MapPost("/", Create)
             .WithName("CreateActivity")
+            .WithRequestExample(now => new
+            {
+                communityId = 1,
+                title = "垃圾分类桶边督导",
+                category = "waste-sorting",
+                startsAt = RequestExample.Time(ExampleStart(now)),
+                endsAt = RequestExample.Time(ExampleStart(now).AddHours(2)),
+                location = "桃浦新村12号楼垃圾箱房",
+            })
             .WithSummary("Create an activity (a campaign or an event) that records can point at.")
             .RequireAuthorization(Policies.Staff);
         group.MapGet("/", List)
@@ -25,10 +34,32 @@ public static class ActivitiesApi
             .RequireAuthorization(Policies.Read);
         group.MapPost("/{id:long}/attendance", Attendance)
             .WithName("RecordAttendance")
+            .WithRequestExample(now => new
+            {
+                entries = new object[]
+                {
+                    new { volunteerId = 1, score = 5 },
+                    // Came half an hour late, left a quarter of an hour early. Both ends move with the instant this
+                    // example is built, so the entry stays 75 whole minutes inside the activity's example time.
+                    new
+                    {
+                        volunteerId = 2,
+                        startedAt = RequestExample.Time(ExampleStart(now).AddMinutes(30)),
+                        endedAt = RequestExample.Time(ExampleStart(now).AddHours(2).AddMinutes(-15)),
+                        score = 4,
+                    },
+                },
+            })
             .WithSummary("Record and approve a campaign's attendance (up to 1000 entries); a bad entry rejects only itself, with its index and code.")
             .RequireAuthorization(Policies.Staff);
         return app;
     }
+
+    /// <summary>
+    /// The example activity began yesterday, three hours before now: over, so its attendance can be recorded, and a
+    /// day away from the example service record, so the two never overlap.
+    /// </summary>
+    private static DateTimeOffset ExampleStart(DateTimeOffset now) => now.AddDays(-1).AddHours(-3).AddSeconds(-41.207);
 
     public static async Task<Results<Created<ActivityResponse>, ProblemHttpResult>> Create(CreateActivityRequest request, Caller caller, Writer writer)
     {

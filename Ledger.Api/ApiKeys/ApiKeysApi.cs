@@ -13,6 +13,7 @@ public static class ApiKeysApi
 
         group.MapPost("/", Create)
             .WithName("CreateApiKey")
+            .WithRequestExample(_ => new { name = "桃浦新村第一居民区服务台", role = "staff", communityId = 1 })
             .WithSummary("Issue a key for a role; the secret is in this answer only and is stored hashed.");
         group.MapGet("/", List)
             .WithName("ListApiKeys")

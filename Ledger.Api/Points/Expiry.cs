@@ -30,6 +30,7 @@ public static class Expiry
         app.MapApiGroup("communities/{id:long}/expire-points", "Points")
             .MapPost("/", Expire)
             .WithName("ExpirePoints")
+            .WithRequestExample(now => new { asOf = RequestExample.Time(now) })
             .WithSummary("Expire the points whose end-of-following-year has passed at asOf; idempotent.")
             .RequireAuthorization(Policies.Admin);
         return app;

@@ -29,11 +29,13 @@ public static class PointsApi
             .RequireAuthorization(Policies.Read);
         volunteers.MapPost("/adjustments", Adjust)
             .WithName("AdjustPoints")
+            .WithRequestExample(_ => new { amount = 10, reason = "补记上月敬老助餐活动漏登的积分" })
             .WithSummary("A staff correction of the balance (amount ≠ 0, reason required); never below zero.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Staff);
         volunteers.MapPost("/transfers", Transfer)
             .WithName("TransferPoints")
+            .WithRequestExample(_ => new { toVolunteerId = 2, amount = 20, memo = "转赠给母亲" })
             .WithSummary("Give points to another volunteer of the same community (时间币转赠); never overdraws.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Write);

@@ -44,6 +44,8 @@ public static class Certificates
             .RequireAuthorization(Policies.Read);
         certificate.MapPost("/", Issue)
             .WithName("IssueCertificate")
+            // The year the example service record (two hours back) started in: this year, except in a new year's first hours.
+            .WithRequestExample(now => new { year = now.ToOffset(RequestExample.Shanghai).AddHours(-3).Year })
             .WithSummary("Issue the certificate of a year's current figures ({year}, the running year without it): 201 with its code and check address, " +
                          "or 200 with the one already issued for the same figures.")
             .ProducesProblem(StatusCodes.Status404NotFound)

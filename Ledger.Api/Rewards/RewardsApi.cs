@@ -13,10 +13,12 @@ public static class RewardsApi
 
         group.MapPost("/", Create)
             .WithName("CreateReward")
+            .WithRequestExample(_ => new { communityId = 1, name = "食用油 5升", pointsCost = 30, stock = 20, description = "爱心超市常备物资" })
             .WithSummary("Add a reward to a community's catalogue (积分超市), with its points cost and stock.")
             .RequireAuthorization(Policies.Staff);
         group.MapPatch("/{id:long}", Patch)
             .WithName("PatchReward")
+            .WithRequestExample(_ => new { pointsCost = 25, stockDelta = 10, active = true })
             .WithSummary("Change the cost, move the stock by a delta, or (de)activate a reward; every change is audited.")
             .RequireAuthorization(Policies.Staff);
         group.MapGet("/", List)

@@ -16,6 +16,23 @@ public static class RulesApi
 
         group.MapPut("/", Put)
             .WithName("PutRules")
+            .WithRequestExample(now => new
+            {
+                pointsPerHour = 10,
+                categoryMultipliers = new Dictionary<string, decimal> { ["epidemic"] = 2.0m, ["anti-fraud"] = 1.5m, ["flood-control"] = 1.5m },
+                minMinutes = 30,
+                dailyCapMinutes = 480,
+                maxBackdateDays = 90,
+                starThresholdsHours = new[] { 100, 300, 600, 1000, 1500 },
+                expiry = RulesBody.ExpiryEndOfFollowingYear,
+                grading = new
+                {
+                    excellent = new { minHours = 100, minAverageScore = 4.5m, minActiveMonths = 10 },
+                    good = new { minHours = 50, minAverageScore = 4.0m, minActiveMonths = 6 },
+                    qualified = new { minHours = 20, minAverageScore = 0m, minActiveMonths = 0 },
+                },
+                effectiveFrom = RequestExample.Time(now),
+            })
             .WithSummary("Store a new rule version; missing fields take the defaults. It applies to records starting at or after effectiveFrom.")
             .RequireAuthorization(Policies.Admin);
         group.MapGet("/", Get)

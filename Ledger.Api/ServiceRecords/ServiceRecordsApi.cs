@@ -29,16 +29,19 @@ public static class ServiceRecordsApi
             .RequireAuthorization(Policies.Write);
         group.MapPost("/{id:long}/approve", Approve)
             .WithName("ApproveServiceRecord")
+            .WithRequestExample(_ => new { score = 5 })
             .WithSummary("Approve a pending record with an effectiveness score (1–5); its points are accrued.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:long}/reject", Reject)
             .WithName("RejectServiceRecord")
+            .WithRequestExample(_ => new { reason = "当天活动签到表上没有该志愿者，请补充证明后重新提交" })
             .WithSummary("Reject a pending record, with the reason.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Staff);
         group.MapPost("/{id:long}/reverse", Reverse)
             .WithName("ReverseServiceRecord")
+            .WithRequestExample(_ => new { reason = "经核实重复登记，撤销该记录" })
             .WithSummary("Reverse an approved record: a compensating transaction takes its points back and its hours stop counting.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(Policies.Staff);

@@ -45,6 +45,10 @@ public static class VolunteersApi
             .RequireAuthorization(Policies.Read);
         group.MapPatch("/{id:long}", Patch)
             .WithName("PatchVolunteer")
+            .WithRequestExample(_ => new
+            {
+                grid = "第二网格", buildingGroup = "15号楼", skills = new[] { "理发", "测血压" }, echelon = "first", phone = "13812345678",
+            })
             .WithSummary("Change grid, building group, skills, echelon, phone or status; staff and admin keys may also correct the name.")
             .RequireAuthorization(Policies.Write);
         return app;

@@ -87,31 +87,6 @@ public sealed class TimesTests
         Assert.That(record.GetProperty("startedAt").GetString(), Is.EqualTo(startText));
     }
 
-    /// <summary>
-    /// Swagger UI's "Try it out" sends the example the document gives for a body. On a fresh database, the examples of
-    /// the first three calls anyone tries — a community, a volunteer, a service record with seconds and milliseconds at
-    /// +08:00 — are taken as they stand.
-    /// </summary>
-    [Test]
-    public async Task SwaggersTryItOutExamples_AreAccepted_AsTheDocumentGivesThem()
-    {
-        await using var app = new LedgerApp();
-        var document = JsonDocument.Parse(await app.Client().GetStringAsync("/swagger/v1/swagger.json")).RootElement;
-        string Example(string path) => document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody")
-            .GetProperty("content").GetProperty("application/json").GetProperty("example").GetRawText();
-
-        foreach (var path in new[] { "/api/v1/communities", "/api/v1/volunteers" })
-        {
-            var created = await app.Admin().PostRaw(path, Example(path));
-            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), $"{path}: {await created.Content.ReadAsStringAsync()}");
-        }
-        var example = Example("/api/v1/service-records");
-        Assert.That(example, Does.Match(@"""startedAt"":\s*""[0-9-]+T[0-9:]+\.[0-9]{3}\+08:00"""), "a time as a mini-program sends it");
-        var response = await app.Admin().PostRaw("/api/v1/service-records", example);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        Assert.That((await response.Read<JsonElement>()).GetProperty("minutes").GetInt32(), Is.EqualTo(60));
-    }
-
     [Test]
     public async Task Record_FinerThanAMillisecond_IsTruncatedToTheMillisecond()
     {
