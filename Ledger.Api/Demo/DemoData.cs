@@ -45,7 +45,16 @@ public static class DemoData
     /// </summary>
     public static async Task<int> Run(WebApplication app, Request request)
     {
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException ex)
+        {
+            // Most often the port is taken (another instance of the service); the framework would end in a stack trace.
+            Console.Error.WriteLine($"{Flag}: the service could not start listening: {ex.Message} Choose a free address with --urls.");
+            return 1;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
             .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
             .Replace("+", "127.0.0.1", StringComparison.Ordinal).Replace("*", "127.0.0.1", StringComparison.Ordinal);

@@ -88,6 +88,12 @@ public static class LedgerSetup
         // (Static files are served only where no endpoint matched, so /counter → /counter/ is a middleware, not an endpoint.)
         app.Use((http, next) =>
         {
+            // Someone who opens the service's address in a browser is most likely at the counter.
+            if (http.Request.Path.Value == "/")
+            {
+                http.Response.Redirect("/counter/");
+                return Task.CompletedTask;
+            }
             if (!http.Request.Path.StartsWithSegments("/counter"))
                 return next(http);
             PageSecurity.Apply(http.Response, PageSecurity.CounterPolicy);

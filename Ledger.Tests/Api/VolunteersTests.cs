@@ -269,5 +269,8 @@ public sealed class MemberCardTests
         var redirect = await app.Client().GetAsync("/counter");
         Assert.That(redirect.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/counter/"));
         Assert.That((await app.Client().GetAsync("/counter/counter.js")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var home = await app.Client().GetAsync("/");
+        Assert.That(home.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/counter/"), "the service's bare address opens the counter");
+        Assert.That(home.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }
