@@ -258,7 +258,7 @@ public static class VolunteersApi
 
 public static class VolunteerQueries
 {
-    // Synchronous on purpose: units of the writer call these too, and Microsoft.Data.Sqlite's async is synchronous anyway.
+    // Synchronous on purpose: units of the writer run synchronously on its thread and call these too.
     public static VolunteerRow? ById(IDbConnection connection, long id) =>
         connection.QuerySingleOrDefault<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers WHERE id = @Id", new { Id = id });
 
