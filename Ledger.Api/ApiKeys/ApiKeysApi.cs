@@ -36,7 +36,7 @@ public static class ApiKeysApi
     {
         await using var connection = await database.OpenReadAsync();
         var row = connection.QuerySingle<ApiKeyRow>(
-            "SELECT id, name, role, community_id, key_prefix, created_at, revoked_at FROM api_keys WHERE id = @Id", new { Id = caller.KeyId });
+            $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @Id", new { Id = caller.KeyId });
         return TypedResults.Ok(row.ToResponse());
     }
 
@@ -63,10 +63,10 @@ public static class ApiKeysApi
     public static ApiKeyRow Issue(WriteContext w, string name, string role, long? communityId, string key, string auditAction)
     {
         var row = w.Connection.QuerySingle<ApiKeyRow>(
-            """
+            $"""
             INSERT INTO api_keys (name, role, community_id, key_hash, key_prefix, created_at)
             VALUES (@Name, @Role, @CommunityId, @Hash, @Prefix, @At)
-            RETURNING id, name, role, community_id, key_prefix, created_at, revoked_at
+            RETURNING {ApiKeyRow.Columns}
             """,
             new { Name = name, Role = role, CommunityId = communityId, Hash = ApiKeySecrets.Hash(key), Prefix = ApiKeySecrets.Display(key), At = w.NowText });
         w.Audit(auditAction, $"api-key:{row.Id}", row.ToResponse());
@@ -81,7 +81,7 @@ public static class ApiKeysApi
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<ApiKeyRow>(
             $"""
-            SELECT id, name, role, community_id, key_prefix, created_at, revoked_at
+            SELECT {ApiKeyRow.Columns}
             FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Sql.LimitTake}
             """, page.Value);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
@@ -92,7 +92,7 @@ public static class ApiKeysApi
         var outcome = await writer.Run<bool>(caller, StatusCodes.Status204NoContent, w =>
         {
             var row = w.Connection.QuerySingleOrDefault<ApiKeyRow>(
-                "SELECT id, name, role, community_id, key_prefix, created_at, revoked_at FROM api_keys WHERE id = @Id", new { Id = id });
+                $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @Id", new { Id = id });
             if (row is null)
                 return Failure.NotFound("api-key", id);
             if (row.RevokedAt is not null)

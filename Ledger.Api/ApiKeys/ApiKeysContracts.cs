@@ -12,6 +12,8 @@ public sealed record ApiKeyResponse(long Id, string Name, string Role, long? Com
 
 public sealed class ApiKeyRow
 {
+    public const string Columns = "id, name, role, community_id, key_prefix, created_at, revoked_at";
+
     public long Id { get; init; }
     public string Name { get; init; } = "";
     public string Role { get; init; } = "";
