@@ -83,7 +83,7 @@ public static class RedemptionsApi
                 });
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, volunteer.Id)];
             var response = new RedemptionResponse(id, receiptNo, volunteer.CommunityId, volunteer.Id, reward.Id, reward.Name, request.Quantity, cost,
-                balanceAfter, posted.TransactionId, "completed", w.Now);
+                balanceAfter, posted.TransactionId, RedemptionStatuses.Completed, w.Now);
             w.Audit("redemption.completed", $"redemption:{id}", response);
             return response;
         });
@@ -97,8 +97,8 @@ public static class RedemptionsApi
             var row = Find(w.Connection, id);
             if (row is null || !caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
-            if (row.Status == "cancelled")
-                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? CommunityClock(w.Connection, row.CommunityId, at) : "");
+            if (row.Status == RedemptionStatuses.Cancelled)
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, Books.PostingsOf(w.Connection, row.TransactionId));
             var posted = Books.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
@@ -110,20 +110,9 @@ public static class RedemptionsApi
                 """, new { Id = id, T = posted.TransactionId, Reason = request.Reason.Trim(), At = w.NowText });
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(row.CommunityId, row.VolunteerId)];
             w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
-            return new CancellationResponse(id, row.ReceiptNo, "cancelled", posted.TransactionId, balanceAfter);
+            return new CancellationResponse(id, row.ReceiptNo, RedemptionStatuses.Cancelled, posted.TransactionId, balanceAfter);
         });
         return outcome.ToOk();
-    }
-
-    /// <summary>
-    /// When something happened as the community's own clock shows it (yyyy-MM-dd HH:mm): a counter worker and a
-    /// mini-program user read the message as it is, and a UTC time would be eight hours off for them.
-    /// </summary>
-    private static string CommunityClock(System.Data.IDbConnection connection, long communityId, DateTimeOffset at)
-    {
-        var zone = connection.ExecuteScalar<string>("SELECT time_zone FROM communities WHERE id = @Id", new { Id = communityId })
-                   ?? TimeZones.Default;
-        return TimeZones.Local(at, TimeZones.Find(zone));
     }
 
     private const string Select =
