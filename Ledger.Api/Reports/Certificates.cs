@@ -189,14 +189,17 @@ public static class Certificates
         http.Response.Headers.Vary = HeaderNames.Accept;
         var normalized = Normalize(code);
         CertificateRow? row = null;
+        DateOnly? superseded = null;
         if (normalized is not null)
         {
             await using var connection = await database.OpenReadAsync();
             row = connection.QuerySingleOrDefault<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = normalized });
+            if (row is not null)
+                superseded = SupersededOn(connection, row);
         }
         if (row is null)
             return Problems.From(Failure.NotFound("certificate", code));
-        var certificate = ToResponse(row, address.Base(http.Request)) with { SupersededOn = await SupersededOn(database, row) };
+        var certificate = ToResponse(row, address.Base(http.Request)) with { SupersededOn = superseded };
         return WantsHtml(http.Request) ? new HtmlPage(RenderCheck(certificate), StyleHash) : TypedResults.Ok(certificate);
     }
 
@@ -204,9 +207,8 @@ public static class Certificates
     /// The day a later certificate of the same volunteer and year was issued, if one was: the figures changed (hours
     /// reversed or added), and whoever checks this one should ask for the newer. The newer code is not given away.
     /// </summary>
-    private static async Task<DateOnly?> SupersededOn(Database database, CertificateRow row)
+    private static DateOnly? SupersededOn(IDbConnection connection, CertificateRow row)
     {
-        await using var connection = await database.OpenReadAsync();
         var later = connection.ExecuteScalar<string?>(
             """
             SELECT MIN(issued_at) FROM certificates
