@@ -85,20 +85,15 @@ public static class Labels
         ["culture"] = "文化活动",
     });
 
-    public static readonly Words AccountKind = new(new()
-    {
-        ["volunteer"] = "志愿者",
-        ["issuance"] = "积分发放账户",
-        ["redemption"] = "积分兑换账户",
-        ["expiry"] = "积分过期账户",
-    });
-
     /// <summary>志愿者 张阿姨（42） for a volunteer's account, the community account's name otherwise.</summary>
     public static string Account(AccountRef account, string? holder) => account.Kind switch
     {
-        Ledger.Core.Ledger.AccountKind.Volunteer when holder is not null => $"{AccountKind.Zh("volunteer")} {holder}（{account.VolunteerId}）",
-        Ledger.Core.Ledger.AccountKind.Volunteer => $"{AccountKind.Zh("volunteer")} {account.VolunteerId}",
-        _ => AccountKind.Zh(account.Kind.ToString().ToLowerInvariant()),
+        AccountKind.Volunteer when holder is not null => $"志愿者 {holder}（{account.VolunteerId}）",
+        AccountKind.Volunteer => $"志愿者 {account.VolunteerId}",
+        AccountKind.Issuance => "积分发放账户",
+        AccountKind.Redemption => "积分兑换账户",
+        AccountKind.Expiry => "积分过期账户",
+        _ => account.ToString(),
     };
 
     /// <summary>A transaction's memo; an accrual's is the category of the hours it credits.</summary>

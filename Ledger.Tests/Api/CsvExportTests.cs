@@ -363,9 +363,10 @@ public sealed class CsvExportTests
             Assert.That(RecordStatuses.All, Is.SubsetOf(Labels.RecordStatus.Codes));
             Assert.That(VolunteerStatuses.All, Is.SubsetOf(Labels.VolunteerStatus.Codes));
             Assert.That(Echelons.All, Is.SubsetOf(Labels.Echelon.Codes));
-            Assert.That(Enum.GetNames<TransactionKind>().Select(n => n.ToLowerInvariant()), Is.SubsetOf(Labels.TransactionKind.Codes));
-            Assert.That(Enum.GetNames<AccountKind>().Select(n => n.ToLowerInvariant()), Is.SubsetOf(Labels.AccountKind.Codes));
-            Assert.That(new[] { "completed", "cancelled" }, Is.SubsetOf(Labels.RedemptionStatus.Codes));
+            Assert.That(Ledger.Api.Points.Books.KindNames, Is.SubsetOf(Labels.TransactionKind.Codes));
+            Assert.That(Ledger.Api.Redemptions.RedemptionStatuses.All, Is.SubsetOf(Labels.RedemptionStatus.Codes));
+            foreach (var kind in Enum.GetValues<AccountKind>())
+                Assert.That(Labels.Account(new AccountRef(1, kind, kind == AccountKind.Volunteer ? 7 : null), null), Does.Match(@"\p{IsCJKUnifiedIdeographs}"), kind.ToString());
         });
     }
 
