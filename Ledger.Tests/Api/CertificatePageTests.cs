@@ -13,17 +13,10 @@ namespace Ledger.Tests.Api;
 [TestFixture, Category("Browser")]
 public sealed class CertificatePageTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Test]
     public async Task PrintedCertificate_AndItsCheckPage_RenderUnderTheirPolicy_InABrowser()
     {
-        if (!File.Exists(Chromium))
-        {
-            if (Environment.GetEnvironmentVariable("CI") is not null)
-                Assert.Fail($"CI must run the browser test, but {Chromium} is missing: .ci/run installs Debian's chromium.");
-            Assert.Ignore($"No Chromium at {Chromium}: install Debian's chromium package to run the certificate page test.");
-        }
+        DebianChromium.Require("certificate page test");
 
         await using var app = new LedgerApp(kestrel: true);
         var community = await Seed.Community(app, "桃浦新村第三居民区");
@@ -38,14 +31,8 @@ public sealed class CertificatePageTests
         Assert.That(checkUrl, Does.StartWith(app.Address.ToString().TrimEnd('/')), "the request's own address when none is configured");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-        var shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(shots);
+        await using var browser = await DebianChromium.Launch(playwright);
+        var shots = DebianChromium.Screenshots();
         var violations = new List<string>();
 
         async Task<IPage> Open(Dictionary<string, string>? headers, string url)

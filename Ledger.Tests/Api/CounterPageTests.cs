@@ -19,7 +19,6 @@ namespace Ledger.Tests.Api;
 [TestFixture, Category("Browser")]
 public sealed class CounterPageTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
     // The page ignores taps on 确认兑换 in its first 0.4 s (the tail of the double tap that opened it); a worker reads first.
@@ -34,22 +33,11 @@ public sealed class CounterPageTests
     [OneTimeSetUp]
     public async Task StartBrowser()
     {
-        if (!File.Exists(Chromium))
-        {
-            if (Environment.GetEnvironmentVariable("CI") is not null)
-                Assert.Fail($"CI must run the browser test, but {Chromium} is missing: .ci/run installs Debian's chromium.");
-            Assert.Ignore($"No Chromium at {Chromium}: install Debian's chromium package to run the counter page test.");
-        }
+        DebianChromium.Require("counter page test");
         _app = new LedgerApp(kestrel: true);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--lang=zh-CN", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-        _shots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(_shots);
+        _browser = await DebianChromium.Launch(_playwright, "--lang=zh-CN");
+        _shots = DebianChromium.Screenshots();
     }
 
     [OneTimeTearDown]
