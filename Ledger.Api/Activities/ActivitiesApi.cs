@@ -21,7 +21,7 @@ public static class ActivitiesApi
             {
                 communityId = 1,
                 title = "垃圾分类桶边督导",
-                category = "waste-sorting",
+                category = "garbage-sorting",
                 startsAt = RequestExample.Time(ExampleStart(now)),
                 endsAt = RequestExample.Time(ExampleStart(now).AddHours(2)),
                 location = "桃浦新村12号楼垃圾箱房",
