@@ -100,14 +100,14 @@ public static class PointsApi
             expiring is { } e ? new ExpiringSoon(e.Points, e.At) : null));
     }
 
-    /// <summary>The static JSON shape of each item, so SQLite renders the rows (see <see cref="RawJson"/>).</summary>
+    /// <summary>The static JSON shape of each item, so the database renders the rows (<see cref="Sql.JsonObject"/>, <see cref="RawJson"/>).</summary>
     private static readonly string LedgerItemJson = Sql.JsonObject(
         ("transactionId", "s.transaction_id"), ("at", "s.at"), ("kind", "s.kind"), ("amount", "s.amount"), ("balanceAfter", "s.balance_after"),
         ("reference", "s.reference"), ("memo", "s.memo"));
 
     /// <remarks>
     /// The mini-program's most read list. It reads the volunteer's statement lines (migration 0007), one short range
-    /// in page order, rather than a transaction row per posting. Each row comes back from SQLite as one JSON text in the
+    /// in page order, rather than a transaction row per posting. Each row comes back from the database as one JSON text in the
     /// shape of <see cref="VolunteerLedgerItem"/>, since reading eight columns through the provider costs some twenty
     /// native calls a row.
     /// </remarks>
