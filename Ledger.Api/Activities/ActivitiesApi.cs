@@ -1,6 +1,9 @@
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
@@ -80,8 +83,8 @@ public static class ActivitiesApi
                     request.CommunityId,
                     Title = request.Title.Trim(),
                     request.Category,
-                    StartsAt = Sql.Time(request.StartsAt),
-                    EndsAt = Sql.Time(request.EndsAt),
+                    StartsAt = StoredTime.Time(request.StartsAt),
+                    EndsAt = StoredTime.Time(request.EndsAt),
                     Location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim(),
                     At = w.NowText,
                 });
@@ -96,13 +99,13 @@ public static class ActivitiesApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var filters = new Filters().Page("id", page.Value).Where("community_id = @CommunityId", "CommunityId", scope.Value);
+        var filters = new WhereClause().Page("id", page.Value).Where("community_id = @CommunityId", "CommunityId", scope.Value);
         var rows = connection.Query<ActivityRow>(
-            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
+            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, a => a.Id));
     }
 
@@ -128,7 +131,7 @@ public static class ActivitiesApi
                 if (result.IsSuccess)
                     recorded.Add(new AttendanceRecorded(index, result.Value.VolunteerId, result.Value.Id, result.Value.Points ?? 0));
                 else
-                    rejected.Add(new AttendanceRejected(index, result.Failure!.Code, Text.Get(result.Failure.MessageKey, result.Failure.Args)));
+                    rejected.Add(new AttendanceRejected(index, result.Failure!.Code, Messages.Get(result.Failure.MessageKey, result.Failure.Args)));
             }
             w.Audit("activity.attendance", $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
             return new AttendanceResponse(recorded, rejected);
@@ -150,6 +153,6 @@ public static class ActivitiesApi
             return Failure.NotFound("volunteer", (object?)entry.VolunteerId ?? entry.MemberCode);
 
         var span = new Span(entry.StartedAt ?? activity.StartsAt, entry.EndedAt ?? activity.EndsAt);
-        return RecordKeeping.Record(w, community, volunteer, new NewRecord(activity.Category, span, activity.Title, activity.Id, activity.Span), entry.Score);
+        return ServiceRecordChanges.Record(w, community, volunteer, new NewRecord(activity.Category, span, activity.Title, activity.Id, activity.Span), entry.Score);
     }
 }

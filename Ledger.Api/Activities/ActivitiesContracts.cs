@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Rules;
 
@@ -62,6 +65,6 @@ public sealed class AttendanceValidator : AbstractValidator<AttendanceRequest>
     {
         RuleFor(r => r.Entries).NotEmpty()
             .MaxItems(MaxEntries)
-            .Must(e => e is null || e.All(x => x is not null)).WithMessage(_ => Text.Get("entry-null"));
+            .Must(e => e is null || e.All(x => x is not null)).WithMessage(_ => Messages.Get("entry-null"));
     }
 }

@@ -1,6 +1,9 @@
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.ApiKeys;
@@ -82,7 +85,7 @@ public static class ApiKeysApi
         var rows = connection.Query<ApiKeyRow>(
             $"""
             SELECT {ApiKeyRow.Columns}
-            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Sql.LimitTake}
+            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Dialect.LimitTake}
             """, page.Value);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
     }

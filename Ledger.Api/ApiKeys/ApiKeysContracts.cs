@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.ApiKeys;
 
@@ -32,10 +35,10 @@ public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyReques
         RuleFor(r => r.Name).NotEmpty().PlainText(100);
         RuleFor(r => r.Role)
             .Must(role => Roles.All.Contains(role))
-            .WithMessage(_ => Text.Get("one-of", string.Join(", ", Roles.All)));
+            .WithMessage(_ => Messages.Get("one-of", string.Join(", ", Roles.All)));
         RuleFor(r => r.CommunityId)
             .Must((r, communityId) => Roles.IsScoped(r.Role) ? communityId is > 0 : communityId is null)
             .When(r => Roles.All.Contains(r.Role))
-            .WithMessage(_ => Text.Get("community-forbidden-key"));
+            .WithMessage(_ => Messages.Get("community-forbidden-key"));
     }
 }

@@ -1,9 +1,14 @@
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
+using Ledger.Api.Communities;
 
 namespace Ledger.Api.Audit;
 
@@ -52,10 +57,10 @@ public static class AuditApi
             actorId = parsed;
         }
         var csv = Csv.Wanted(format);
-        var filters = new Filters()
+        var filters = new WhereClause()
             .Page("id", csv ? null : page.Value)
-            .Where("at >= @From", "From", Filters.Time(from))
-            .Where("at < @To", "To", Filters.Time(to))
+            .Where("at >= @From", "From", WhereClause.Time(from))
+            .Where("at < @To", "To", WhereClause.Time(to))
             .Where(actor == "system" ? "actor_key_id IS NULL" : "actor_key_id = @Actor", "Actor", actor is null ? null : (object?)actorId ?? "system")
             .Where("action = @Action", "Action", action)
             .Where("subject = @Subject", "Subject", subject);
@@ -65,7 +70,7 @@ public static class AuditApi
             return Csv.Stream("audit-events.csv", Export, () => database.Stream<EventRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<EventRow>(sql + " " + Sql.LimitTake, filters.Parameters);
+        var rows = connection.Query<EventRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
 
@@ -76,7 +81,7 @@ public static class AuditApi
     private static readonly CsvTable<EventRow> Export = new CsvTable<EventRow>(_ => null)
         .Number("id", "事件编号", e => e.Id)
         .Time("at", "时间", e => e.At)
-        .Text("actor", "操作者", e => Books.Actor(e.ActorKeyId), e => Labels.Actor(e.ActorKeyId))
+        .Text("actor", "操作者", e => PointsLedger.Actor(e.ActorKeyId), e => Labels.Actor(e.ActorKeyId))
         .Code("action", "操作", e => e.Action, Labels.AuditAction)
         .Text("subject", "对象", e => e.Subject, e => Labels.Reference(e.Subject))
         .Text("requestId", "请求编号", e => e.RequestId)
@@ -206,7 +211,7 @@ public static class AuditApi
         public string AtText { get; init; } = "";
         public string Hash { get; init; } = "";
 
-        public AuditEventResponse ToResponse() => new(Id, At, Books.Actor(ActorKeyId), Action, Subject, RequestId, Detail);
+        public AuditEventResponse ToResponse() => new(Id, At, PointsLedger.Actor(ActorKeyId), Action, Subject, RequestId, Detail);
     }
 
     private sealed class TransactionPostingRow

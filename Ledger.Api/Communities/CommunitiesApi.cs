@@ -1,5 +1,8 @@
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Rules;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -61,9 +64,9 @@ public static class CommunitiesApi
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var filters = new Filters().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
+        var filters = new WhereClause().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
         var rows = connection.Query<CommunityRow>(
-            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
+            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, c => c.Id));
     }
 

@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Communities;
 
@@ -28,7 +31,7 @@ public sealed class CreateCommunityValidator : AbstractValidator<CreateCommunity
         RuleFor(r => r.District).NotEmpty().VisibleName(100);
         RuleFor(r => r.TimeZone)
             .Must(tz => tz is null || TimeZones.IsKnown(tz))
-            .WithMessage(r => Text.Get("time-zone", r.TimeZone));
+            .WithMessage(r => Messages.Get("time-zone", r.TimeZone));
     }
 }
 

@@ -1,10 +1,14 @@
 using Dapper;
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Api.Communities;
 
 namespace Ledger.Api.Points;
 
@@ -15,7 +19,7 @@ public sealed record ExpirePointsResponse(long CommunityId, DateTimeOffset AsOf,
 public sealed class ExpirePointsValidator : AbstractValidator<ExpirePointsRequest>
 {
     public ExpirePointsValidator() =>
-        RuleFor(r => r.AsOf).Must(t => t.Year is >= 2000 and <= 2100).WithMessage(_ => Text.Get("rule-out-of-range", "2000", "2100"));
+        RuleFor(r => r.AsOf).Must(t => t.Year is >= 2000 and <= 2100).WithMessage(_ => Messages.Get("rule-out-of-range", "2000", "2100"));
 }
 
 /// <summary>
@@ -66,7 +70,7 @@ public static class Expiry
             """, new { C = communityId, Year = lastDueYear }).ToList();
 
         foreach (var (volunteerId, points) in due)
-            Books.Post(w, Entries.Expiry(communityId, volunteerId, points), $"expiry:{lastDueYear}", $"{lastDueYear} 年积分到期");
+            PointsLedger.Post(w, Entries.Expiry(communityId, volunteerId, points), $"expiry:{lastDueYear}", $"{lastDueYear} 年积分到期");
         var total = due.Sum(d => d.Points);
         if (due.Count > 0)
             w.Audit("points.expired", $"community:{communityId}", new { asOf, lastDueYear, volunteers = due.Count, points = total });

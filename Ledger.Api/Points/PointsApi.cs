@@ -1,7 +1,10 @@
 using System.Data;
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Grading;
@@ -67,7 +70,7 @@ public static class PointsApi
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
-            var account = Books.VolunteerAccount(connection, id);
+            var account = PointsLedger.VolunteerAccount(connection, id);
             var approvedMinutes = connection.ExecuteScalar<long>(
                 "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
             // Read with typed getters rather than mapped: a busy year is hundreds of rows.
@@ -77,13 +80,13 @@ public static class PointsApi
                        SELECT started_at, minutes, score FROM service_records
                        WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
                        """,
-                       new { Id = id, From = Sql.Time(yearStart), To = Sql.Time(yearEnd) }))
+                       new { Id = id, From = StoredTime.Time(yearStart), To = StoredTime.Time(yearEnd) }))
             {
                 while (reader.Read())
-                    thisYear.Add(new ApprovedService(Sql.ParseTime(reader.GetString(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+                    thisYear.Add(new ApprovedService(StoredTime.ParseTime(reader.GetString(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
             }
             var expiring = rules.Expiry == ExpiryPolicy.EndOfFollowingYear && account is { } a
-                ? Lots.NextExpiry(LotKeeping.LotsOf(connection, a.Id), community.Zone)
+                ? Lots.NextExpiry(ExpiryLots.LotsOf(connection, a.Id), community.Zone)
                 : null;
             var balance = account?.Balance ?? 0;
             return (balance, approvedMinutes, YearStats.From(year, thisYear, community.Zone), rules, expiring);
@@ -100,8 +103,8 @@ public static class PointsApi
             expiring is { } e ? new ExpiringSoon(e.Points, e.At) : null));
     }
 
-    /// <summary>The static JSON shape of each item, so the database renders the rows (<see cref="Sql.JsonObject"/>, <see cref="RawJson"/>).</summary>
-    private static readonly string LedgerItemJson = Sql.JsonObject(
+    /// <summary>The static JSON shape of each item, so the database renders the rows (<see cref="Dialect.JsonObject"/>, <see cref="RawJson"/>).</summary>
+    private static readonly string LedgerItemJson = Dialect.JsonObject(
         ("transactionId", "s.transaction_id"), ("at", "s.at"), ("kind", "s.kind"), ("amount", "s.amount"), ("balanceAfter", "s.balance_after"),
         ("reference", "s.reference"), ("memo", "s.memo"));
 
@@ -117,19 +120,19 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !Books.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", Books.KindNames)));
+        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
         await using var connection = await database.OpenReadAsync();
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
 
         var csv = Csv.Wanted(format);
-        var filters = new Filters()
+        var filters = new WhereClause()
             .Where("a.volunteer_id = @Id", "Id", id)
             .Page("s.posting_id", csv ? null : page.Value)
             .Where("s.kind = @Kind", "Kind", kind)
-            .Where("s.at >= @From", "From", Filters.Time(from))
-            .Where("s.at < @To", "To", Filters.Time(to));
+            .Where("s.at >= @From", "From", WhereClause.Time(from))
+            .Where("s.at < @To", "To", WhereClause.Time(to));
         if (csv)
             return Csv.Stream($"volunteer-{id}-ledger.csv", LedgerExport, () => database.Stream<LedgerLineRow>(
                 $"""
@@ -148,7 +151,7 @@ public static class PointsApi
                    JOIN statement_lines s ON s.account_id = a.id
                    {filters.Sql}
                    ORDER BY s.posting_id DESC
-                   {Sql.LimitTake}
+                   {Dialect.LimitTake}
                    """, filters.Parameters))
         {
             while (reader.Read())
@@ -166,10 +169,10 @@ public static class PointsApi
             if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", id);
             // Only a reversal of hours may push a balance below zero; a correction never does.
-            var balance = Books.Balance(w.Connection, id);
+            var balance = PointsLedger.Balance(w.Connection, id);
             if (request.Amount < 0 && balance + request.Amount < 0)
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, -request.Amount);
-            var posted = Books.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
+            var posted = PointsLedger.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
             var after = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, id)];
             w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
@@ -193,11 +196,11 @@ public static class PointsApi
                 if (v.Status != VolunteerStatuses.Active)
                     return Failure.Conflict("volunteer-inactive", "volunteer-inactive", v.Id);
             // Checked and debited in the same unit of the single writer: no other write can come between.
-            var balance = Books.Balance(w.Connection, id);
+            var balance = PointsLedger.Balance(w.Connection, id);
             if (balance < request.Amount)
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount);
             var memo = string.IsNullOrWhiteSpace(request.Memo) ? null : request.Memo.Trim();
-            var posted = Books.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
+            var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
             var after = posted.BalancesAfter[AccountRef.Volunteer(giver.CommunityId, id)];
             w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
@@ -212,19 +215,19 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !Books.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", Books.KindNames)));
-        var scope = Scope.Community(caller, communityId);
+        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
         var csv = Csv.Wanted(format);
-        var filters = new Filters()
+        var filters = new WhereClause()
             .Page("t.id", csv ? null : page.Value)
             .Where("t.community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("t.kind = @Kind", "Kind", kind)
-            .Where("t.at >= @From", "From", Filters.Time(from))
-            .Where("t.at < @To", "To", Filters.Time(to));
+            .Where("t.at >= @From", "From", WhereClause.Time(from))
+            .Where("t.at < @To", "To", WhereClause.Time(to));
         if (csv)
             return Csv.Stream("ledger-transactions.csv", TransactionsExport, () => database.Stream<TransactionPostingRow>(
                 $"""
@@ -248,7 +251,7 @@ public static class PointsApi
                 FROM ledger_transactions t
                 {filters.Sql}
                 ORDER BY t.id DESC
-                {Sql.LimitTake}
+                {Dialect.LimitTake}
                 """, filters.Parameters).ToList();
             // All postings of the page in one query, not one per transaction.
             var postings = connection.Query<PostingRow>(
@@ -264,7 +267,7 @@ public static class PointsApi
 
         var items = Paging.ToPage(transactions, page.Value, t => t.Id);
         return TypedResults.Ok(new Page<TransactionResponse>(
-            items.Items.Select(t => new TransactionResponse(t.Id, t.At, t.Kind, t.CommunityId, t.Reference, t.Memo, Books.Actor(t.ActorKeyId),
+            items.Items.Select(t => new TransactionResponse(t.Id, t.At, t.Kind, t.CommunityId, t.Reference, t.Memo, PointsLedger.Actor(t.ActorKeyId),
                 postings[t.Id].Select(p => new PostingResponse(p.Account.ToString(), p.Amount)).ToList(), t.ReversesId)).ToList(),
             items.NextCursor));
     }
@@ -272,7 +275,7 @@ public static class PointsApi
     public static async Task<Results<Ok<TrialBalanceResponse>, ProblemHttpResult>> TrialBalance(
         Caller caller, Database database, long? communityId, DateTimeOffset? asOf)
     {
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         if (scope.Value is not { } community)
@@ -294,7 +297,7 @@ public static class PointsApi
                 WHERE a.community_id = @C
                 GROUP BY a.id, a.community_id, a.kind, a.volunteer_id
                 ORDER BY a.id
-                """, new { C = community, AsOf = Sql.Time(asOf.Value) });
+                """, new { C = community, AsOf = StoredTime.Time(asOf.Value) });
         var accounts = rows.Select(r => new AccountBalance(r.Account.ToString(), r.Balance)).ToList();
         return TypedResults.Ok(new TrialBalanceResponse(community, asOf, accounts, accounts.Sum(a => a.Balance)));
     }
@@ -339,7 +342,7 @@ public static class PointsApi
         .Number("communityId", "社区编号", r => r.CommunityId)
         .Text("reference", "关联", r => r.Reference, r => Labels.Reference(r.Reference))
         .Text("memo", "备注", r => r.Memo, r => Labels.Memo(r.Kind, r.Memo))
-        .Text("actor", "操作者", r => Books.Actor(r.ActorKeyId), r => Labels.Actor(r.ActorKeyId))
+        .Text("actor", "操作者", r => PointsLedger.Actor(r.ActorKeyId), r => Labels.Actor(r.ActorKeyId))
         .Number("reversesId", "所冲销交易编号", r => r.ReversesId)
         .Text("account", "账户", r => r.Account.ToString(), r => Labels.Account(r.Account, r.VolunteerName))
         .Number("amount", "积分", r => r.Amount)

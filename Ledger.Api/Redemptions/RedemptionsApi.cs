@@ -1,6 +1,9 @@
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.Rewards;
 using Ledger.Api.ServiceRecords;
@@ -62,12 +65,12 @@ public static class RedemptionsApi
                 return Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity);
             // Balance and stock are checked and taken in this one unit of the single writer: nothing can come between.
             var cost = checked(reward.PointsCost * request.Quantity);
-            var balance = Books.Balance(w.Connection, volunteer.Id);
+            var balance = PointsLedger.Balance(w.Connection, volunteer.Id);
             if (balance < cost)
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, cost);
 
             var receiptNo = NextReceiptNo(w, volunteer.CommunityId);
-            var posted = Books.Post(w, Entries.Redemption(volunteer.CommunityId, volunteer.Id, cost), $"receipt:{receiptNo}", $"{reward.Name} ×{request.Quantity}");
+            var posted = PointsLedger.Post(w, Entries.Redemption(volunteer.CommunityId, volunteer.Id, cost), $"receipt:{receiptNo}", $"{reward.Name} ×{request.Quantity}");
             w.Connection.Execute("UPDATE rewards SET stock = stock - @Quantity, updated_at = @At WHERE id = @Id",
                 new { request.Quantity, Id = reward.Id, At = w.NowText });
             var id = w.Connection.ExecuteScalar<long>(
@@ -99,8 +102,8 @@ public static class RedemptionsApi
                 return Failure.NotFound("redemption", id);
             if (row.Status == RedemptionStatuses.Cancelled)
                 return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
-            var compensation = Entries.Compensate(TransactionKind.Cancellation, Books.PostingsOf(w.Connection, row.TransactionId));
-            var posted = Books.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
+            var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
+            var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
                 new { row.Quantity, Id = row.RewardId, At = w.NowText });
             w.Connection.Execute(
@@ -131,23 +134,23 @@ public static class RedemptionsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         var csv = Csv.Wanted(format);
-        var filters = new Filters()
+        var filters = new WhereClause()
             .Page("r.id", csv ? null : page.Value)
             .Where("r.community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("r.volunteer_id = @VolunteerId", "VolunteerId", volunteerId)
-            .Where("r.created_at >= @From", "From", Filters.Time(from))
-            .Where("r.created_at < @To", "To", Filters.Time(to));
+            .Where("r.created_at >= @From", "From", WhereClause.Time(from))
+            .Where("r.created_at < @To", "To", WhereClause.Time(to));
         var sql = $"{Select} {filters.Sql} ORDER BY r.id DESC";
 
         if (csv)
             return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RedemptionRow>(sql + " " + Sql.LimitTake, filters.Parameters);
+        var rows = connection.Query<RedemptionRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 
@@ -174,7 +177,7 @@ public static class RedemptionsApi
     /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
     private static string NextReceiptNo(WriteContext w, long communityId)
     {
-        var zone = ServiceRecords.CommunityContext.Load(w.Connection, communityId)!.Zone;
+        var zone = CommunityContext.Load(w.Connection, communityId)!.Zone;
         var year = ServiceTime.LocalDate(w.Now, zone).Year;
         var next = w.Connection.ExecuteScalar<long>(
             """

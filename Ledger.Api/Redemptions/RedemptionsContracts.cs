@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Redemptions;
 
@@ -75,7 +78,7 @@ public sealed class RedeemValidator : AbstractValidator<RedeemRequest>
     {
         RuleFor(r => r)
             .Must(r => (r.VolunteerId is null) != (r.MemberCode is null))
-            .WithMessage(_ => Text.Get("redeem-who"))
+            .WithMessage(_ => Messages.Get("redeem-who"))
             .OverridePropertyName("volunteerId");
         RuleFor(r => r.VolunteerId).GreaterThan(0).When(r => r.VolunteerId is not null);
         RuleFor(r => r.MemberCode).MaximumLength(64);

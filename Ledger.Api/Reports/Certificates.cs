@@ -6,7 +6,10 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Grading;
@@ -107,7 +110,7 @@ public static class Certificates
                 SELECT category, SUM(minutes) FROM service_records
                 WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
                 GROUP BY category ORDER BY SUM(minutes) DESC, category
-                """, new { Id = id, From = Sql.Time(from), To = Sql.Time(to) })
+                """, new { Id = id, From = StoredTime.Time(from), To = StoredTime.Time(to) })
             .Select(c => new CertificateCategory(c.Category, c.Minutes)).ToList();
         var minutes = categories.Sum(c => c.Minutes);
         if (Certification.Check(y, today, minutes) is { } problem)
@@ -116,7 +119,7 @@ public static class Certificates
         // Stars are cumulative: all approved hours up to the end of the certified year.
         var cumulative = connection.ExecuteScalar<long>(
             "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved' AND started_at < @To",
-            new { Id = id, To = Sql.Time(to) });
+            new { Id = id, To = StoredTime.Time(to) });
         var stars = Stars.For(cumulative, community.RulesAt(to.AddTicks(-1)).StarThresholdsHours);
         var categoriesJson = JsonSerializer.Serialize(categories, CategoriesJson);
         var issued = connection.QuerySingleOrDefault<CertificateRow>(
@@ -214,7 +217,7 @@ public static class Certificates
             SELECT MIN(issued_at) FROM certificates
             WHERE volunteer_id = @VolunteerId AND year = @Year AND id > (SELECT id FROM certificates WHERE code = @Code)
             """, new { row.VolunteerId, row.Year, row.Code });
-        return later is null ? null : ServiceTime.LocalDate(Sql.ParseTime(later), TimeZones.Find(row.TimeZone));
+        return later is null ? null : ServiceTime.LocalDate(StoredTime.ParseTime(later), TimeZones.Find(row.TimeZone));
     }
 
     private const int CodeLength = 12;

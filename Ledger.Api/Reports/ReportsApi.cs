@@ -1,10 +1,14 @@
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Grading;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Api.Communities;
 
 namespace Ledger.Api.Reports;
 
@@ -101,7 +105,7 @@ public static class ReportsApi
               AND (@Grid IS NULL OR v.grid = @Grid)
             ORDER BY v.id, r.started_at
             """,
-            new { C = community.CommunityId, From = Sql.Time(from), To = Sql.Time(to), VolunteerId = volunteerId, Grid = grid }).ToList();
+            new { C = community.CommunityId, From = StoredTime.Time(from), To = StoredTime.Time(to), VolunteerId = volunteerId, Grid = grid }).ToList();
     }
 
     private static IEnumerable<Graded> Grade(List<YearRow> rows, CommunityContext community, int year)
@@ -112,7 +116,7 @@ public static class ReportsApi
         foreach (var volunteer in rows.GroupBy(r => r.VolunteerId))
         {
             var services = volunteer.Where(r => r.StartedAt is not null)
-                .Select(r => new ApprovedService(Sql.ParseTime(r.StartedAt!), r.Minutes!.Value, r.Score))
+                .Select(r => new ApprovedService(StoredTime.ParseTime(r.StartedAt!), r.Minutes!.Value, r.Score))
                 .ToList();
             var stats = YearStats.From(year, services, community.Zone);
             var first = volunteer.First();
@@ -153,7 +157,7 @@ public static class ReportsApi
         var bounds = Enumerable.Range(0, 13).Select(m => ServiceTime.LocalMidnight(new DateOnly(y, 1, 1).AddMonths(m), community.Zone)).ToArray();
         var parameters = new DynamicParameters(new { C = id });
         for (var i = 0; i <= 12; i++)
-            parameters.Add($"B{i}", Sql.Time(bounds[i]));
+            parameters.Add($"B{i}", StoredTime.Time(bounds[i]));
         var month = "CASE " + string.Join(" ", Enumerable.Range(1, 12).Select(m => $"WHEN t.at < @B{m} THEN {m}")) + " END";
 
         return TypedResults.Ok(Database.Snapshot(connection, () =>
@@ -169,7 +173,7 @@ public static class ReportsApi
                 """, parameters).ToList();
             var records = connection.Query<(string StartedAt, long VolunteerId, int Minutes)>(
                 "SELECT started_at, volunteer_id, minutes FROM service_records WHERE community_id = @C AND status = 'approved' AND started_at >= @B0 AND started_at < @B12",
-                parameters).Select(r => (Month: ServiceTime.LocalDate(Sql.ParseTime(r.StartedAt), community.Zone).Month, r.VolunteerId, r.Minutes)).ToList();
+                parameters).Select(r => (Month: ServiceTime.LocalDate(StoredTime.ParseTime(r.StartedAt), community.Zone).Month, r.VolunteerId, r.Minutes)).ToList();
             long Outstanding(string before) => connection.ExecuteScalar<long>(
                 """
                 SELECT COALESCE(SUM(p.amount), 0) FROM postings p
@@ -189,7 +193,7 @@ public static class ReportsApi
                 PointsRedeemed: Sum(m, "redemption", "redemption", "cancellation"),
                 PointsExpired: Sum(m, "expiry", "expiry"),
                 PointsAdjusted: -Sum(m, "issuance", "adjustment"))).ToList();
-            return new MonthlyReport(id, y, months, Outstanding(Sql.Time(bounds[0])), Outstanding(Sql.Time(bounds[12])));
+            return new MonthlyReport(id, y, months, Outstanding(StoredTime.Time(bounds[0])), Outstanding(StoredTime.Time(bounds[12])));
         }));
     }
 }

@@ -1,4 +1,7 @@
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Grading;
 
 namespace Ledger.Api.Reports;
@@ -53,7 +56,7 @@ public sealed record CertificateResponse(
 
 public static class GradeTexts
 {
-    public static string Name(Grade grade) => Text.IsEnglish
+    public static string Name(Grade grade) => Messages.IsEnglish
         ? grade switch { Grade.Excellent => "excellent", Grade.Good => "good", Grade.Qualified => "qualified", _ => "needs improvement" }
         : grade switch { Grade.Excellent => "优秀", Grade.Good => "良好", Grade.Qualified => "合格", _ => "待提升" };
 
@@ -61,7 +64,7 @@ public static class GradeTexts
     public static string Reason(GradeReason r)
     {
         var grade = Name(r.For);
-        return (r.Measure, r.Met, Text.IsEnglish) switch
+        return (r.Measure, r.Met, Messages.IsEnglish) switch
         {
             (Measure.Hours, true, false) => $"全年服务 {r.Actual:0.##} 小时，达到{grade}所需的 {r.Needed:0.##} 小时",
             (Measure.Hours, false, false) => $"全年服务 {r.Actual:0.##} 小时，距{grade}所需的 {r.Needed:0.##} 小时还差 {r.Needed - r.Actual:0.##} 小时",

@@ -1,6 +1,9 @@
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.Rewards;
@@ -95,14 +98,14 @@ public static class RewardsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var filters = new Filters().Page("id", page.Value)
+        var filters = new WhereClause().Page("id", page.Value)
             .Where("community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("active = @Active", "Active", active);
-        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
+        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Rewards;
 
@@ -54,7 +57,7 @@ public sealed class PatchRewardValidator : AbstractValidator<PatchRewardRequest>
         RuleFor(r => r.StockDelta).NotEqual(0).InclusiveBetween(-RewardLimits.MaxStock, RewardLimits.MaxStock).When(r => r.StockDelta is not null);
         RuleFor(r => r)
             .Must(r => r is not { PointsCost: null, StockDelta: null, Active: null })
-            .WithMessage(_ => Text.Get("patch-empty"))
+            .WithMessage(_ => Messages.Get("patch-empty"))
             .OverridePropertyName("body");
     }
 }

@@ -2,7 +2,10 @@ using System.Data;
 using System.Text.Json;
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -59,10 +62,10 @@ public static class RulesApi
             // Versions are ordered in time as in number, so "the version in force at t" is one indexed look-up.
             var effectiveFrom = request.EffectiveFrom ?? w.Now;
             if (effectiveFrom < latest.EffectiveFrom)
-                return Failure.Invalid("effectiveFrom", "effective-from-order", Sql.Time(latest.EffectiveFrom));
+                return Failure.Invalid("effectiveFrom", "effective-from-order", StoredTime.Time(latest.EffectiveFrom));
 
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
-            w.AfterCommit(ServiceRecords.CommunityContext.Forget);
+            w.AfterCommit(CommunityContext.Forget);
             var response = row.ToResponse();
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;
@@ -106,7 +109,7 @@ public static class RuleVersions
             {
                 CommunityId = communityId,
                 Version = version,
-                EffectiveFrom = Sql.Time(effectiveFrom),
+                EffectiveFrom = StoredTime.Time(effectiveFrom),
                 Rules = JsonSerializer.Serialize(RulesBody.From(rules), StorageJson),
                 At = w.NowText,
             });

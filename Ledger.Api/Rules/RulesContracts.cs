@@ -1,6 +1,9 @@
 using System.Text.Json;
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Rules;
 
 namespace Ledger.Api.Rules;
@@ -140,10 +143,10 @@ public sealed class PutRulesValidator : AbstractValidator<PutRulesRequest>
     {
         RuleFor(r => r.Expiry)
             .Must(e => e is null || RulesBody.ParseExpiry(e) is not null)
-            .WithMessage(_ => Text.Get("one-of", string.Join(", ", RulesBody.Expiries)));
+            .WithMessage(_ => Messages.Get("one-of", string.Join(", ", RulesBody.Expiries)));
         RuleFor(r => r.EffectiveFrom)
             .Must(t => t is null || t.Value.Year is >= 2000 and <= 2100)
-            .WithMessage(_ => Text.Get("rule-out-of-range", "2000-01-01", "2100-12-31"));
+            .WithMessage(_ => Messages.Get("rule-out-of-range", "2000-01-01", "2100-12-31"));
         RuleFor(r => r.CategoryMultipliers).MaxItems(Core.Rules.RuleSet.MaxCategories);
 
         // The rules themselves are Core's: one definition of a valid rule set, whoever asks.
@@ -158,13 +161,13 @@ public sealed class PutRulesValidator : AbstractValidator<PutRulesRequest>
 
     private static string Message(RuleProblem p) => p.Kind switch
     {
-        RuleProblemKind.OutOfRange => Text.Get("rule-out-of-range", p.Min, p.Max),
-        RuleProblemKind.BelowOther => Text.Get("rule-below-other", p.OtherField, p.Min),
-        RuleProblemKind.TooMany => Text.Get("rule-too-many", p.Min, p.Max),
-        RuleProblemKind.InvalidName => Text.Get("rule-invalid-name", p.Min, p.Max),
-        RuleProblemKind.WrongCount => Text.Get("rule-wrong-count", p.Min, p.Max),
-        RuleProblemKind.NotIncreasing => Text.Get("rule-not-increasing", p.Min, p.Max),
-        RuleProblemKind.GradesOutOfOrder => Text.Get("rule-grades-out-of-order"),
+        RuleProblemKind.OutOfRange => Messages.Get("rule-out-of-range", p.Min, p.Max),
+        RuleProblemKind.BelowOther => Messages.Get("rule-below-other", p.OtherField, p.Min),
+        RuleProblemKind.TooMany => Messages.Get("rule-too-many", p.Min, p.Max),
+        RuleProblemKind.InvalidName => Messages.Get("rule-invalid-name", p.Min, p.Max),
+        RuleProblemKind.WrongCount => Messages.Get("rule-wrong-count", p.Min, p.Max),
+        RuleProblemKind.NotIncreasing => Messages.Get("rule-not-increasing", p.Min, p.Max),
+        RuleProblemKind.GradesOutOfOrder => Messages.Get("rule-grades-out-of-order"),
         _ => p.Kind.ToString(),
     };
 }

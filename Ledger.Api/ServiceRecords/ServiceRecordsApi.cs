@@ -1,8 +1,12 @@
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Api.Communities;
 
 namespace Ledger.Api.ServiceRecords;
 
@@ -73,21 +77,21 @@ public static class ServiceRecordsApi
                 return Failure.Invalid("activityId", "activity-not-found", activityId);
             var community = CommunityContext.Load(w.Connection, volunteer.CommunityId)!;
             var record = new NewRecord(request.Category, new Span(request.StartedAt, request.EndedAt), request.Description, request.ActivityId);
-            var recorded = RecordKeeping.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
+            var recorded = ServiceRecordChanges.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
             return recorded.IsSuccess ? recorded.Value.ToResponse() : recorded.Failure!;
         });
         return outcome.ToCreated();
     }
 
     public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Approve(long id, ApproveRequest request, Caller caller, Writer writer) =>
-        Decide(id, caller, writer, (w, community, row) => RecordKeeping.Approve(w, community, row, request.Score));
+        Decide(id, caller, writer, (w, community, row) => ServiceRecordChanges.Approve(w, community, row, request.Score));
 
     public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Reject(long id, ReasonRequest request, Caller caller, Writer writer) =>
-        Decide(id, caller, writer, (w, _, row) => RecordKeeping.Reject(w, row, request.Reason));
+        Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reject(w, row, request.Reason));
 
     public static async Task<Results<Ok<ReversalResponse>, ProblemHttpResult>> Reverse(long id, ReasonRequest request, Caller caller, Writer writer)
     {
-        var decided = await Decide(id, caller, writer, (w, _, row) => RecordKeeping.Reverse(w, row, request.Reason));
+        var decided = await Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reverse(w, row, request.Reason));
         return decided.Result switch
         {
             Ok<ServiceRecordResponse> ok => TypedResults.Ok(new ReversalResponse(ok.Value!.Id, ok.Value.Status, ok.Value.ReversalTransactionId,
@@ -103,7 +107,7 @@ public static class ServiceRecordsApi
     {
         var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status200OK, w =>
         {
-            var row = RecordKeeping.Find(w.Connection, id);
+            var row = ServiceRecordChanges.Find(w.Connection, id);
             if (row is null || !caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("service-record", id);
             var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
@@ -115,7 +119,7 @@ public static class ServiceRecordsApi
     public static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
     {
         await using var connection = await database.OpenReadAsync();
-        var row = RecordKeeping.Find(connection, id);
+        var row = ServiceRecordChanges.Find(connection, id);
         return row is null || !caller.CanAccess(row.CommunityId)
             ? Problems.From(Failure.NotFound("service-record", id))
             : TypedResults.Ok(row.ToResponse());
@@ -130,18 +134,18 @@ public static class ServiceRecordsApi
             return Problems.From(page.Failure!);
         if (status is not null && !RecordStatuses.All.Contains(status))
             return Problems.From(Failure.Invalid("status", "one-of", string.Join(", ", RecordStatuses.All)));
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
 
         var csv = Csv.Wanted(format);
-        var filters = new Filters()
+        var filters = new WhereClause()
             .Page("id", csv ? null : page.Value)
             .Where("community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("volunteer_id = @VolunteerId", "VolunteerId", volunteerId)
             .Where("status = @Status", "Status", status)
-            .Where("started_at >= @From", "From", Filters.Time(from))
-            .Where("started_at < @To", "To", Filters.Time(to));
+            .Where("started_at >= @From", "From", WhereClause.Time(from))
+            .Where("started_at < @To", "To", WhereClause.Time(to));
         var sql = $"SELECT {ServiceRecordRow.Columns} FROM service_records {filters.Sql} ORDER BY id DESC";
         if (csv)
         {
@@ -155,7 +159,7 @@ public static class ServiceRecordsApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ServiceRecordRow>(sql + " " + Sql.LimitTake, filters.Parameters);
+        var rows = connection.Query<ServiceRecordRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 

@@ -1,5 +1,8 @@
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Rules;
 
 namespace Ledger.Api.ServiceRecords;
@@ -89,7 +92,7 @@ public class ServiceRecordRow
 /// <summary>What is wrong with a span's own times, and whether its start or its end is to blame.</summary>
 public sealed record SpanProblem(bool AtEnd, string MessageKey, params object[] Args)
 {
-    public string Message => Text.Get(MessageKey, Args);
+    public string Message => Messages.Get(MessageKey, Args);
 
     /// <summary>400 <c>validation</c> naming the field to blame; the detail is the message itself, for answers per entry.</summary>
     public Failure ToFailure(string startField = "startedAt", string endField = "endedAt") =>
@@ -127,9 +130,9 @@ internal static class RecordRules
             if (start == default || end == default)
             {
                 if (start == default)
-                    context.AddFailure(startField, Text.Get("time-required"));
+                    context.AddFailure(startField, Messages.Get("time-required"));
                 if (end == default)
-                    context.AddFailure(endField, Text.Get("time-required"));
+                    context.AddFailure(endField, Messages.Get("time-required"));
             }
             else if (Check(span(request)) is { } problem)
                 context.AddFailure(problem.AtEnd ? endField : startField, problem.Message);
@@ -138,9 +141,9 @@ internal static class RecordRules
     public static IRuleBuilderOptions<T, string> ValidCategory<T>(this IRuleBuilderInitial<T, string> rule) =>
         rule.Cascade(CascadeMode.Stop)
             .NotEmpty()
-            .MaximumLength(RuleSet.MaxCategoryLength).WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength))
+            .MaximumLength(RuleSet.MaxCategoryLength).WithMessage(_ => Messages.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength))
             .Must(c => c is null || RuleSet.IsValidCategory(c))
-            .WithMessage(_ => Text.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength));
+            .WithMessage(_ => Messages.Get("rule-invalid-name", 1, RuleSet.MaxCategoryLength));
 
     public static IRuleBuilderOptions<T, int?> ValidScore<T>(this IRuleBuilder<T, int?> rule) =>
         rule.InclusiveBetween(1, 5);
@@ -156,7 +159,7 @@ public sealed class SubmitRecordValidator : AbstractValidator<SubmitRecordReques
         RuleFor(r => r.ActivityId).GreaterThan(0).When(r => r.ActivityId is not null);
         this.ValidSpan(r => new Span(r.StartedAt, r.EndedAt), "startedAt", "endedAt");
         RuleFor(r => r.Score).NotNull().ValidScore().When(r => r.Approve == true);
-        RuleFor(r => r.Score).Null().When(r => r.Approve != true).WithMessage(_ => Text.Get("score-without-approve"));
+        RuleFor(r => r.Score).Null().When(r => r.Approve != true).WithMessage(_ => Messages.Get("score-without-approve"));
     }
 }
 

@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -127,7 +130,7 @@ public static class VolunteersApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        var scope = Scope.Community(caller, communityId);
+        var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
         communityId = scope.Value;
@@ -144,7 +147,7 @@ public static class VolunteersApi
         }
 
         var csv = Csv.Wanted(format);
-        var filters = new Filters().Page("id", csv ? null : page.Value)
+        var filters = new WhereClause().Page("id", csv ? null : page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
             .Where("(member_code = @Code OR phone IN (@Phone, @OtherPhone) OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
         filters.Param("Code", code).Param("Phone", phone).Param("OtherPhone", Phones.OtherForm(phone));
@@ -156,7 +159,7 @@ public static class VolunteersApi
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<VolunteerRow>(
-            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Sql.LimitTake}", filters.Parameters);
+            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(maskPhones)), page.Value, v => v.Id));
     }
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using FluentValidation;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Volunteers;
 
@@ -100,14 +103,14 @@ public static class Phones
         phone.Length <= 7 ? new string('*', phone.Length - 2) + phone[^2..] : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
 
     /// <summary>Whole phone numbers and openids: every key but an auditor's (a scoped key sees only its own community's volunteers).</summary>
-    public static bool SeesWholePhones(Infrastructure.Caller caller) => caller.Role is not Infrastructure.Roles.Auditor;
+    public static bool SeesWholePhones(Http.Caller caller) => caller.Role is not Http.Roles.Auditor;
 
     /// <summary>
     /// Whether a search term may find a volunteer by phone: only for the community's own staff and client keys (a
     /// scoped key searches only its own community), and only as a whole number. A part of a number matched for every
     /// role let an auditor rebuild a masked number in a few dozen searches.
     /// </summary>
-    public static string? SearchTerm(Infrastructure.Caller caller, string term) => caller.IsScoped ? Normalize(term) : null;
+    public static string? SearchTerm(Http.Caller caller, string term) => caller.IsScoped ? Normalize(term) : null;
 
     /// <summary>
     /// The same mainland number in its other stored form: 13912345678 and +8613912345678 are one phone, whichever way
@@ -136,10 +139,10 @@ internal static class VolunteerRules
     public const int MaxName = 50;
 
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(p => Phones.Normalize(p) is not null).WithMessage(_ => Text.Get("phone"));
+        rule.Must(p => Phones.Normalize(p) is not null).WithMessage(_ => Messages.Get("phone"));
 
     public static IRuleBuilderOptions<T, string?> OneOf<T>(this IRuleBuilder<T, string?> rule, string[] allowed) =>
-        rule.Must(v => allowed.Contains(v)).WithMessage(_ => Text.Get("one-of", string.Join(", ", allowed)));
+        rule.Must(v => allowed.Contains(v)).WithMessage(_ => Messages.Get("one-of", string.Join(", ", allowed)));
 
     public const int MaxSkillLength = 30;
 
@@ -157,9 +160,9 @@ public sealed class CreateVolunteerValidator : AbstractValidator<CreateVolunteer
         RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName);
         RuleFor(r => r.Phone).NotEmpty().ValidPhone();
         RuleFor(r => r.WechatOpenId)
-            .Length(1, 128).WithMessage(_ => Text.Get("rule-out-of-range", 1, 128))
+            .Length(1, 128).WithMessage(_ => Messages.Get("rule-out-of-range", 1, 128))
             .Must(id => id is null || id.All(c => c is > ' ' and <= '~'))
-            .WithMessage(_ => Text.Get("rule-out-of-range", 1, 128));
+            .WithMessage(_ => Messages.Get("rule-out-of-range", 1, 128));
         RuleFor(r => r.Grid).PlainText(50);
         RuleFor(r => r.BuildingGroup).PlainText(50);
         RuleFor(r => r.Skills).ValidSkills();
@@ -182,7 +185,7 @@ public sealed class PatchVolunteerValidator : AbstractValidator<PatchVolunteerRe
         RuleFor(r => r.Name).NotEmpty().VisibleName(VolunteerRules.MaxName).When(r => r.Name is not null);
         RuleFor(r => r)
             .Must(r => r is not { Grid: null, BuildingGroup: null, Skills: null, Echelon: null, Phone: null, Status: null, Name: null })
-            .WithMessage(_ => Text.Get("patch-empty"))
+            .WithMessage(_ => Messages.Get("patch-empty"))
             .OverridePropertyName("body");
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;

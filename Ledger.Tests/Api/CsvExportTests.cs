@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
@@ -363,7 +366,7 @@ public sealed class CsvExportTests
             Assert.That(RecordStatuses.All, Is.SubsetOf(Labels.RecordStatus.Codes));
             Assert.That(VolunteerStatuses.All, Is.SubsetOf(Labels.VolunteerStatus.Codes));
             Assert.That(Echelons.All, Is.SubsetOf(Labels.Echelon.Codes));
-            Assert.That(Ledger.Api.Points.Books.KindNames, Is.SubsetOf(Labels.TransactionKind.Codes));
+            Assert.That(Ledger.Api.Points.PointsLedger.KindNames, Is.SubsetOf(Labels.TransactionKind.Codes));
             Assert.That(Ledger.Api.Redemptions.RedemptionStatuses.All, Is.SubsetOf(Labels.RedemptionStatus.Codes));
             foreach (var kind in Enum.GetValues<AccountKind>())
                 Assert.That(Labels.Account(new AccountRef(1, kind, kind == AccountKind.Volunteer ? 7 : null), null), Does.Match(@"\p{IsCJKUnifiedIdeographs}"), kind.ToString());

@@ -96,7 +96,7 @@ public sealed class LedgerConcurrencyTests
     [Test]
     public async Task ConcurrentApprovals_ShareCommits()
     {
-        var writer = (Ledger.Api.Infrastructure.Writer)_app.Services.GetService(typeof(Ledger.Api.Infrastructure.Writer))!;
+        var writer = (Ledger.Api.Storage.Writer)_app.Services.GetService(typeof(Ledger.Api.Storage.Writer))!;
         var volunteers = new List<long>();
         for (var i = 0; i < 40; i++)
             volunteers.Add(await NewVolunteer());

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;

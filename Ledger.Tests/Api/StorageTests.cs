@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
-using Ledger.Api.Infrastructure;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 using Microsoft.Data.Sqlite;
 
@@ -82,10 +85,10 @@ public sealed class StorageTests
     {
         await using var app = new LedgerApp();
         await app.Admin().GetAsync("/health");
-        Sql.ConfigureDapper();
+        StoredTime.ConfigureDapper();
         using var db = app.OpenDatabase();
         var local = new DateTimeOffset(2026, 3, 1, 8, 30, 15, 123, TimeSpan.FromHours(8));
-        var stored = db.ExecuteScalar<string>("SELECT @T", new { T = Sql.Time(local) });
+        var stored = db.ExecuteScalar<string>("SELECT @T", new { T = StoredTime.Time(local) });
         Assert.That(stored, Is.EqualTo("2026-03-01T00:30:15.123Z"));
         // A DateTimeOffset handed to Dapper as it is goes through the same handler, so it is stored the same way.
         Assert.That(db.ExecuteScalar<string>("SELECT @T", new { T = local }), Is.EqualTo(stored));
@@ -93,7 +96,7 @@ public sealed class StorageTests
         var back = db.QuerySingle<TimeRow>("SELECT @T AS at", new { T = stored });
         Assert.That(back.At, Is.EqualTo(local));
         Assert.That(back.At.Offset, Is.EqualTo(TimeSpan.Zero));
-        Assert.That(string.CompareOrdinal(Sql.Time(local), Sql.Time(local.AddMilliseconds(1))), Is.LessThan(0));
+        Assert.That(string.CompareOrdinal(StoredTime.Time(local), StoredTime.Time(local.AddMilliseconds(1))), Is.LessThan(0));
     }
 
     [TestCase("0001-01-01T00:00:00.000Z")]
@@ -102,20 +105,20 @@ public sealed class StorageTests
     [TestCase("9999-12-31T23:59:59.999Z")]
     public void StoredTimes_ReadAndWriteBackUnchanged(string stored)
     {
-        var parsed = Sql.ParseTime(stored);
+        var parsed = StoredTime.ParseTime(stored);
         Assert.That(parsed, Is.EqualTo(DateTimeOffset.Parse(stored, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(parsed.Offset, Is.EqualTo(TimeSpan.Zero));
-        Assert.That(Sql.Time(parsed), Is.EqualTo(stored));
+        Assert.That(StoredTime.Time(parsed), Is.EqualTo(stored));
     }
 
     [Test]
     public void OtherIsoTimes_AreStillRead_AndImpossibleOnesRefused()
     {
-        Assert.That(Sql.ParseTime("2026-03-01T08:30:15+08:00"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
-        Assert.That(Sql.ParseTime("2026-03-01T00:30:15Z"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
-        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-02-30T00:00:00.000Z"));
-        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-13-01T00:00:00.000Z"));
-        Assert.Throws<FormatException>(() => Sql.ParseTime("2026-01-01T24:00:00.000Z"));
+        Assert.That(StoredTime.ParseTime("2026-03-01T08:30:15+08:00"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
+        Assert.That(StoredTime.ParseTime("2026-03-01T00:30:15Z"), Is.EqualTo(new DateTimeOffset(2026, 3, 1, 0, 30, 15, TimeSpan.Zero)));
+        Assert.Throws<FormatException>(() => StoredTime.ParseTime("2026-02-30T00:00:00.000Z"));
+        Assert.Throws<FormatException>(() => StoredTime.ParseTime("2026-13-01T00:00:00.000Z"));
+        Assert.Throws<FormatException>(() => StoredTime.ParseTime("2026-01-01T24:00:00.000Z"));
     }
 
     private sealed class TimeRow

@@ -17,19 +17,19 @@ public sealed class PointsAndStarsTests
     [TestCase(36, 10, "1.0", 6)]
     [TestCase(35, 10, "1.0", 5)]
     public void Points_AreTheFloorOfMinutesTimesRateTimesMultiplierOverSixty(int minutes, int rate, string multiplier, long expected) =>
-        Assert.That(Points.For(minutes, rate, decimal.Parse(multiplier, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
+        Assert.That(PointAward.For(minutes, rate, decimal.Parse(multiplier, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
 
     [Test]
     public void Points_UseTheCategoryMultiplier_OrOne()
     {
-        Assert.That(Points.For(60, RuleSet.Default, "anti-fraud"), Is.EqualTo(15));
-        Assert.That(Points.For(60, RuleSet.Default, "epidemic"), Is.EqualTo(20));
-        Assert.That(Points.For(90, RuleSet.Default, "elderly-care"), Is.EqualTo(15));
+        Assert.That(PointAward.For(60, RuleSet.Default, "anti-fraud"), Is.EqualTo(15));
+        Assert.That(PointAward.For(60, RuleSet.Default, "epidemic"), Is.EqualTo(20));
+        Assert.That(PointAward.For(90, RuleSet.Default, "elderly-care"), Is.EqualTo(15));
     }
 
     [Test]
     public void Points_RefuseMoreThanTwoDecimals() =>
-        Assert.That(() => Points.For(60, 10, 1.234m), Throws.ArgumentException);
+        Assert.That(() => PointAward.For(60, 10, 1.234m), Throws.ArgumentException);
 
     [TestCase(5999, 0, 1, "0.02")]
     [TestCase(6000, 1, 2, "200")]
@@ -63,8 +63,8 @@ public sealed class PointsAndStarsTests
             select (minutes, more, rate, multiplier);
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
-            var points = Points.For(t.minutes, t.rate, t.multiplier);
-            return points >= 0 && Points.For(t.minutes + t.more, t.rate, t.multiplier) >= points;
+            var points = PointAward.For(t.minutes, t.rate, t.multiplier);
+            return points >= 0 && PointAward.For(t.minutes + t.more, t.rate, t.multiplier) >= points;
         }).QuickCheckThrowOnFailure();
     }
 
@@ -79,7 +79,7 @@ public sealed class PointsAndStarsTests
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
             // p = floor(m·r·k/60) ⇔ p·60 ≤ m·r·k < (p+1)·60, checked in decimal without division.
-            var p = Points.For(t.minutes, t.rate, t.multiplier);
+            var p = PointAward.For(t.minutes, t.rate, t.multiplier);
             var product = t.minutes * t.rate * t.multiplier;
             return p * 60m <= product && product < (p + 1) * 60m;
         }).QuickCheckThrowOnFailure();

@@ -108,7 +108,7 @@ public sealed class ServiceTimeTests
         var check = ServiceTime.Check(Rules, Shanghai, Now, new Span(At(start), At(end)), []);
         Assert.That(check.Minutes, Is.EqualTo(minutes));
         Assert.That(check.Problem, Is.EqualTo(expected));
-        Assert.That(Points.For(check.Minutes, Rules, "elderly-care"), Is.EqualTo(points));
+        Assert.That(PointAward.For(check.Minutes, Rules, "elderly-care"), Is.EqualTo(points));
     }
 
     [Test]

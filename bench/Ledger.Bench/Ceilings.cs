@@ -86,7 +86,7 @@ public static class RawSqlite
         using var c = new SqliteConnection($"Data Source={path};Pooling=False;Foreign Keys=True");
         c.Open();
         Exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-        foreach (var migration in Directory.GetFiles(Path.Combine(repo, "migrations"), "*.sql").Order(StringComparer.Ordinal))
+        foreach (var migration in Directory.GetFiles(Path.Combine(repo, "migrations", "sqlite"), "*.sql").Order(StringComparer.Ordinal))
             Exec(c, File.ReadAllText(migration));
         var now = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         Exec(c, "BEGIN");

@@ -10,7 +10,7 @@ namespace Ledger.Bench;
 
 /// <summary>
 /// Fills the service's database up to a million chained audit events and 100,000 more ledger transactions — hashed
-/// here by an independent implementation of the canonical bytes documented in Infrastructure/Chain.cs, as an outside
+/// here by an independent implementation of the canonical bytes documented in Ledger.Core/Audit/Chain.cs, as an outside
 /// auditor's tool would — then times GET /audit/verify and a streamed CSV export of the transactions.
 /// </summary>
 public static class ChainAndExport

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
+using Ledger.Api.Storage.Sqlite;
+using Ledger.Core.Audit;
+
+namespace Ledger.Api.Http;
+
+/// <summary>
+/// An expected way for a request to fail: a status, the contract's machine <c>code</c>, and a message looked up in
+/// <see cref="Messages"/> in the caller's language when the answer is written (units run on the writer's thread, which
+/// does not carry the request's culture).
+/// </summary>
+public sealed record Failure(int Status, string Code, string MessageKey, params object?[] Args)
+{
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    public static Failure NotFound(string what, object? id) => new(404, "not-found", "not-found", new Noun(what), id);
+    public static Failure Forbidden() => new(403, "forbidden", "forbidden");
+    public static Failure Conflict(string code, string messageKey, params object?[] args) => new(409, code, messageKey, args);
+
+    /// <summary>A validation failure found by a handler (one that needs the database), shaped like the validator's.</summary>
+    public static Failure Invalid(string field, string messageKey, params object?[] args) =>
+        new(400, "validation", "validation")
+        {
+            Errors = new Dictionary<string, string[]> { [field] = [Messages.Get(messageKey, args)] },
+        };
+}
+
+/// <summary>The result of a unit of work or a handler step: a value, or a <see cref="Failure"/>.</summary>
+public readonly struct Outcome<T>
+{
+    private readonly T? _value;
+
+    private Outcome(T value)
+    {
+        _value = value;
+        Failure = null;
+    }
+
+    private Outcome(Failure failure)
+    {
+        _value = default;
+        Failure = failure;
+    }
+
+    public Failure? Failure { get; }
+
+    public bool IsSuccess => Failure is null;
+
+    public T Value => IsSuccess ? _value! : throw new InvalidOperationException($"Outcome failed with {Failure!.Code}.");
+
+    public static implicit operator Outcome<T>(T value) => new(value);
+
+    public static implicit operator Outcome<T>(Failure failure) => new(failure);
+}
+
+/// <summary>A thing named in a message, put into the caller's language when the message is formatted.</summary>
+public sealed record Noun(string Key)
+{
+    public override string ToString() => Messages.Noun(Key);
+}
+
+/// <summary>The one way an outcome becomes an answer: its value with the endpoint's status, or its problem.</summary>
+public static class OutcomeResults
+{
+    public static Results<Created<T>, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome) =>
+        outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+}

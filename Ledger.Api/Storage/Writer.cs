@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Ledger.Api.Hosting;
+using Ledger.Api.Http;
+using Ledger.Api.Storage.Sqlite;
+using Ledger.Core.Audit;
+
+namespace Ledger.Api.Storage;
+
+public sealed class WriterStoppedException() : Exception("The writer has stopped; the service is shutting down.");
+
+public sealed record WriterStats(long Batches, long Units, int LargestBatch);
+
+/// <summary>
+/// The one write path. A single loop owns the write connection; handlers hand it units of work and await them.
+/// The loop takes every unit waiting, runs each inside its own SAVEPOINT (a unit that fails or returns a
+/// <see cref="Failure"/> rolls back only itself), commits the batch with one durable COMMIT, and only then answers
+/// each caller — so concurrent requests share one fsync, and nobody is told "done" before the disk has it.
+/// </summary>
+public sealed class Writer : IDisposable
+{
+    public const int MaxBatch = 512;
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateBounded<WorkItem>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Database _database;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<Writer> _logger;
+    private readonly JsonSerializerOptions _json;
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+    private PreparedConnection? _connection;
+    private long _batches;
+    private long _units;
+    private int _largestBatch;
+
+    public Writer(Database database, TimeProvider clock, ILogger<Writer> logger, IOptions<JsonOptions> json)
+    {
+        _database = database;
+        _clock = clock;
+        _logger = logger;
+        _json = json.Value.SerializerOptions;
+    }
+
+    public WriterStats Stats => new(Interlocked.Read(ref _batches), Interlocked.Read(ref _units), Volatile.Read(ref _largestBatch));
+
+    /// <summary>Opens the write connection and starts the loop; the startup sequence calls it once migrations are done.</summary>
+    public void Start()
+    {
+        lock (_startLock)
+        {
+            if (_loop is not null)
+                return;
+            _connection = _database.OpenWrite();
+            _loop = Task.Run(RunLoop);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch. On success with an Idempotency-Key, the answer is stored with
+    /// the change (as <paramref name="successStatus"/>), so a replay can never find one without the other.
+    /// </summary>
+    public async Task<Outcome<T>> Run<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work)
+    {
+        var item = new WorkItem<T>(caller, successStatus, work);
+        try
+        {
+            await _queue.Writer.WriteAsync(item);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new WriterStoppedException();
+        }
+        return await item.Task;
+    }
+
+    /// <summary>Graceful stop: no new units, but every unit already queued is committed and answered.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // The loop logs its own failures; disposal only has to release the connection.
+        }
+        _connection?.Dispose();
+    }
+
+    private async Task RunLoop()
+    {
+        var connection = _connection!;
+        var context = new WriteContext(connection, _json);
+        var batch = new List<WorkItem>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                batch.Add(item);
+            try
+            {
+                RunBatch(connection, context, batch);
+            }
+            catch (Exception ex)
+            {
+                // Only BEGIN/COMMIT/SAVEPOINT themselves land here (a full disk, an I/O error): the whole batch failed.
+                _logger.LogError(ex, "Write batch of {Count} units failed; none of it was committed", batch.Count);
+                TryExecute(connection, "ROLLBACK");
+                context.AbandonBatch();
+                foreach (var item in batch)
+                {
+                    item.Fail(ex);
+                    item.Complete();
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private void RunBatch(PreparedConnection connection, WriteContext context, List<WorkItem> batch)
+    {
+        var batchId = Interlocked.Increment(ref _batches);
+        connection.Execute(Dialect.BeginWrite);
+        foreach (var item in batch)
+        {
+            context.Now = _clock.GetUtcNow();
+            context.Caller = item.Caller;
+            context.BatchId = batchId;
+            CultureInfo.CurrentUICulture = item.Caller.Culture;
+            connection.Execute("SAVEPOINT unit");
+            context.BeginUnit();
+            bool keep;
+            try
+            {
+                keep = item.Execute(context);
+            }
+            catch (Exception ex)
+            {
+                item.Fail(ex);
+                keep = false;
+            }
+            if (!keep)
+            {
+                connection.Execute("ROLLBACK TO unit");
+                context.RollBackUnit();
+            }
+            connection.Execute("RELEASE unit");
+        }
+        connection.Execute("COMMIT");
+        context.CommitBatch();
+
+        Interlocked.Add(ref _units, batch.Count);
+        if (batch.Count > _largestBatch)
+            Volatile.Write(ref _largestBatch, batch.Count);
+        foreach (var item in batch)
+            item.Complete();
+    }
+
+    private static void TryExecute(PreparedConnection connection, string sql)
+    {
+        try
+        {
+            connection.Execute(sql);
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open: nothing to undo.
+        }
+    }
+
+    private abstract class WorkItem(Caller caller)
+    {
+        public Caller Caller { get; } = caller;
+
+        /// <summary>Runs the unit; true when its changes are to be kept.</summary>
+        public abstract bool Execute(WriteContext context);
+
+        /// <summary>Answers the caller; called only once the batch is committed, or has failed as a whole.</summary>
+        public abstract void Complete();
+
+        /// <summary>Records that the unit, or its whole batch, failed with an exception.</summary>
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class WorkItem<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work) : WorkItem(caller)
+    {
+        private readonly TaskCompletionSource<Outcome<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Outcome<T> _outcome;
+        private StoredResponse? _replay;
+        private Exception? _error;
+
+        public Task<Outcome<T>> Task => _done.Task;
+
+        public override bool Execute(WriteContext context)
+        {
+            var ticket = Caller.Idempotency;
+            if (ticket is not null)
+            {
+                // A twin of this request committed between the middleware's look-up and now: answer as it was answered.
+                var stored = Idempotency.Find(context.Connection, ticket);
+                if (stored is not null)
+                {
+                    if (stored.RequestHash == ticket.RequestHash)
+                        _replay = stored;
+                    else
+                        _outcome = Idempotency.Reused();
+                    return false;
+                }
+            }
+
+            _outcome = work(context);
+            if (!_outcome.IsSuccess)
+                return false;
+            if (ticket is not null)
+                Idempotency.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
+            return true;
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+                _done.TrySetException(_error);
+            else if (_replay is not null)
+                _done.TrySetException(new IdempotentReplayException(_replay));
+            else
+                _done.TrySetResult(_outcome);
+        }
+
+        public override void Fail(Exception exception)
+        {
+            // The unit's own exception wins; a failing batch turns every other answer into its exception too.
+            _error ??= exception;
+            _replay = null;
+        }
+    }
+}
