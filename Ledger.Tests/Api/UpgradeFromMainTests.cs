@@ -52,7 +52,12 @@ public sealed class UpgradeFromMainTests
     }
 
     [TearDown]
-    public async Task Dispose() => await _app.DisposeAsync();
+    public async Task Dispose()
+    {
+        // Null when the restore itself failed.
+        if (_app is not null)
+            await _app.DisposeAsync();
+    }
 
     [Test]
     public async Task Start_OnADatabaseMadeByMain_AppliesNoMigration_AndLeavesTheSchemaAsItWas()
@@ -187,8 +192,9 @@ public sealed class UpgradeFromMainTests
     private void AssertMigrationsAndSchemaUnchanged()
     {
         using var db = _app.OpenDatabase();
-        Assert.That(Migrations(db), Is.EqualTo(_migrations), "schema_migrations was changed: a migration ran again or a row was rewritten");
-        Assert.That(Schema(db), Is.EqualTo(_schema), "the schema was changed");
+        Assert.That(Migrations(db), Is.EqualTo(_migrations),
+            "schema_migrations was changed: a migration ran again or its row was rewritten (a new numbered migration belongs in this test's expectations)");
+        Assert.That(Schema(db), Is.EqualTo(_schema), "the schema of the database main made was changed at start");
     }
 
     private static IReadOnlyList<MigrationRow> Migrations(SqliteConnection db) =>
