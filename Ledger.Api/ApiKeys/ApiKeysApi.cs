@@ -76,17 +76,18 @@ public static class ApiKeysApi
         return row;
     }
 
+    private static readonly DialectSql ListSql = new(d => $"""
+        SELECT {ApiKeyRow.Columns}
+        FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {d.LimitTake}
+        """);
+
     public static async Task<Results<Ok<Page<ApiKeyResponse>>, ProblemHttpResult>> List(Database database, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ApiKeyRow>(
-            $"""
-            SELECT {ApiKeyRow.Columns}
-            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Dialect.LimitTake}
-            """, page.Value);
+        var rows = connection.Query<ApiKeyRow>(ListSql.For(database.Dialect), page.Value);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
     }
 

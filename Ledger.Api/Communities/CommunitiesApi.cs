@@ -66,7 +66,7 @@ public static class CommunitiesApi
         await using var connection = await database.OpenReadAsync();
         var filters = new WhereClause().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
         var rows = connection.Query<CommunityRow>(
-            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, c => c.Id));
     }
 

@@ -150,7 +150,7 @@ public static class RedemptionsApi
             return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RedemptionRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
+        var rows = connection.Query<RedemptionRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 

@@ -105,7 +105,7 @@ public static class RewardsApi
         var filters = new WhereClause().Page("id", page.Value)
             .Where("community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("active = @Active", "Active", active);
-        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

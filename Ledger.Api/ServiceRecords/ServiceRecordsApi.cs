@@ -159,7 +159,7 @@ public static class ServiceRecordsApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ServiceRecordRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
+        var rows = connection.Query<ServiceRecordRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 
