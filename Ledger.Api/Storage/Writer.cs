@@ -208,7 +208,7 @@ public sealed class Writer : IDisposable
             if (ticket is not null)
             {
                 // A twin of this request committed between the middleware's look-up and now: answer as it was answered.
-                var stored = Idempotency.Find(context.Connection, ticket);
+                var stored = IdempotencyStore.Find(context.Connection, ticket);
                 if (stored is not null)
                 {
                     if (stored.RequestHash == ticket.RequestHash)
@@ -223,7 +223,7 @@ public sealed class Writer : IDisposable
             if (!_outcome.IsSuccess)
                 return false;
             if (ticket is not null)
-                Idempotency.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
+                IdempotencyStore.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
             return true;
         }
 
