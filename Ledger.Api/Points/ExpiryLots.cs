@@ -57,7 +57,7 @@ public static class ExpiryLots
             : w.Connection.ExecuteScalar<long>(
                 """
                 INSERT INTO point_lots (account_id, year, remaining) VALUES (@A, @Year, @Amount)
-                ON CONFLICT (account_id, year) DO UPDATE SET remaining = remaining + excluded.remaining
+                ON CONFLICT (account_id, year) DO UPDATE SET remaining = point_lots.remaining + excluded.remaining
                 RETURNING id
                 """, new { A = accountId, Year = year, Amount = amount });
         w.Connection.Execute(

@@ -182,7 +182,7 @@ public static class RedemptionsApi
         var next = w.Connection.ExecuteScalar<long>(
             """
             INSERT INTO receipt_sequences (community_id, year, last) VALUES (@C, @Year, 1)
-            ON CONFLICT (community_id, year) DO UPDATE SET last = last + 1
+            ON CONFLICT (community_id, year) DO UPDATE SET last = receipt_sequences.last + 1
             RETURNING last
             """, new { C = communityId, Year = year });
         return $"C{communityId:D3}-{year}-{next:D5}";

@@ -42,7 +42,7 @@ public static class RewardsApi
             var row = w.Connection.QuerySingle<RewardRow>(
                 $"""
                 INSERT INTO rewards (community_id, name, description, points_cost, stock, active, created_at, updated_at)
-                VALUES (@CommunityId, @Name, @Description, @PointsCost, @Stock, 1, @At, @At)
+                VALUES (@CommunityId, @Name, @Description, @PointsCost, @Stock, @Active, @At, @At)
                 RETURNING {RewardRow.Columns}
                 """,
                 new
@@ -52,6 +52,7 @@ public static class RewardsApi
                     Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
                     request.PointsCost,
                     request.Stock,
+                    Active = true,
                     At = w.NowText,
                 });
             w.Audit("reward.created", $"reward:{row.Id}", row.ToResponse());
