@@ -6,7 +6,6 @@ using Ledger.Api.Demo;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.Redemptions;
 using Ledger.Api.Reports;
@@ -17,8 +16,8 @@ using Ledger.Api.Volunteers;
 
 var (demo, hostArgs) = DemoData.Request.Parse(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = LedgerSetup.PublishedContentRoot() });
-if (Backup.IsRequested(args))
-    return Backup.Run(args, builder.Configuration);
+if (BackupCommand.IsRequested(args))
+    return BackupCommand.Run(args, builder.Configuration);
 
 builder.Services.AddLedger(builder.Configuration);
 

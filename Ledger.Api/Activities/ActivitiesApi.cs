@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
@@ -105,7 +104,7 @@ public static class ActivitiesApi
         await using var connection = await database.OpenReadAsync();
         var filters = new WhereClause().Page("id", page.Value).Where("community_id = @CommunityId", "CommunityId", scope.Value);
         var rows = connection.Query<ActivityRow>(
-            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+            $"SELECT {ActivityRow.Columns} FROM activities {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, a => a.Id));
     }
 

@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.ApiKeys;
@@ -76,17 +75,18 @@ public static class ApiKeysApi
         return row;
     }
 
+    private static readonly DialectSql ListSql = new(d => $"""
+        SELECT {ApiKeyRow.Columns}
+        FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {d.LimitTake}
+        """);
+
     public static async Task<Results<Ok<Page<ApiKeyResponse>>, ProblemHttpResult>> List(Database database, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ApiKeyRow>(
-            $"""
-            SELECT {ApiKeyRow.Columns}
-            FROM api_keys WHERE id < @BeforeId ORDER BY id DESC {Dialect.LimitTake}
-            """, page.Value);
+        var rows = connection.Query<ApiKeyRow>(ListSql.For(database.Dialect), page.Value);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, k => k.Id));
     }
 

@@ -2,7 +2,6 @@ using Dapper;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
@@ -70,7 +69,7 @@ public static class AuditApi
             return Csv.Stream("audit-events.csv", Export, () => database.Stream<EventRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<EventRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
+        var rows = connection.Query<EventRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(e => e.ToResponse()), page.Value, e => e.Id));
     }
 
@@ -90,7 +89,7 @@ public static class AuditApi
     public static async Task<Ok<VerifyResponse>> Verify(Database database)
     {
         await using var connection = await database.OpenReadAsync();
-        var result = Database.Snapshot(connection, () =>
+        var result = database.Snapshot(connection, () =>
         {
             var (events, brokenEvent) = VerifyEvents(connection);
             var (transactions, brokenTransaction) = VerifyTransactions(connection);

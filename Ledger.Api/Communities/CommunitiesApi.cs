@@ -2,7 +2,6 @@ using Dapper;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Rules;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -66,7 +65,7 @@ public static class CommunitiesApi
         await using var connection = await database.OpenReadAsync();
         var filters = new WhereClause().Page("id", page.Value).Where("id = @Only", "Only", caller.IsScoped ? caller.CommunityId ?? -1 : null);
         var rows = connection.Query<CommunityRow>(
-            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+            $"SELECT id, name, street, district, time_zone, created_at FROM communities {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, c => c.Id));
     }
 

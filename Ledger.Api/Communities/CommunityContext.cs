@@ -1,6 +1,6 @@
 using Dapper;
 using Ledger.Api.Rules;
-using Ledger.Api.Storage.Sqlite;
+using Ledger.Api.Storage;
 using Ledger.Core.Rules;
 
 namespace Ledger.Api.Communities;

@@ -1,8 +1,6 @@
 using Dapper;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Hosting;
 
@@ -23,11 +21,11 @@ public sealed class DatabaseLifecycle(
         StoredTime.ConfigureDapper();
         Validation.ConfigureGlobalOptions();
 
-        using (var connection = database.OpenWrite())
+        using (var connection = database.OpenForMigrations())
         {
-            var applied = Migrator.Apply(connection.Inner, Migrator.Embedded());
+            var applied = Migrator.Apply(connection, Migrator.Embedded(database.Dialect));
             if (applied.Count > 0)
-                logger.LogInformation("Database {File}: applied migrations {Migrations}", database.FilePath, string.Join(", ", applied));
+                logger.LogInformation("Database {Location}: applied migrations {Migrations}", database.Location, string.Join(", ", applied));
         }
         writer.Start();
         await BootstrapAdminKey();

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Localization;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Hosting;
 
@@ -17,7 +16,7 @@ public static class LedgerSetup
     public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Database>();
+        services.AddSingleton(sp => CreateDatabase(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Writer>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton(new PublicAddress(configuration));
@@ -70,6 +69,27 @@ public static class LedgerSetup
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.AddLedgerDocument());
         return services;
+    }
+
+    /// <summary>Which database the service runs on; one provider now, PostgreSQL next.</summary>
+    public const string ProviderSetting = "Ledger:Database:Provider";
+
+    public static readonly IReadOnlyList<string> Providers = ["sqlite"];
+
+    /// <summary>
+    /// The configured database: the one place that reads <see cref="ProviderSetting"/> (any case; "sqlite" when unset),
+    /// for the service and the backup command alike. A name we do not know stops the start rather than run the service
+    /// on some other database than the operator meant.
+    /// </summary>
+    public static Database CreateDatabase(IConfiguration configuration)
+    {
+        var configured = configuration[ProviderSetting];
+        return (string.IsNullOrWhiteSpace(configured) ? "sqlite" : configured.Trim().ToLowerInvariant()) switch
+        {
+            "sqlite" => new SqliteDatabase(configuration),
+            _ => throw new InvalidOperationException(
+                $"{ProviderSetting} is \"{configured}\", which is not a database this service runs on. Accepted values: {string.Join(", ", Providers)}."),
+        };
     }
 
     /// <summary>

@@ -1,30 +1,12 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using Microsoft.Data.Sqlite;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 
 /// <summary>A POST's Idempotency-Key, checked by the middleware and carried to the writer in <see cref="Caller"/>.</summary>
 public sealed record IdempotencyTicket(long KeyId, string Key, string RequestHash);
-
-public sealed class StoredResponse
-{
-    public required string RequestHash { get; init; }
-    public required long StatusCode { get; init; }
-    public required string ResponseBody { get; init; }
-}
-
-/// <summary>Thrown by the writer when a twin request committed first; the middleware answers with the twin's response.</summary>
-public sealed class IdempotentReplayException(StoredResponse stored) : Exception("Idempotent replay.")
-{
-    public StoredResponse Stored { get; } = stored;
-}
 
 /// <summary>
 /// Idempotency-Key handling for every POST, in one place. The middleware answers known keys from the table without
@@ -37,23 +19,6 @@ public static class Idempotency
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 100;
-
-    internal static StoredResponse? Find(System.Data.IDbConnection connection, IdempotencyTicket ticket) =>
-        connection.QuerySingleOrDefault<StoredResponse>(
-            """
-            SELECT request_hash, status_code, response_body
-            FROM idempotency_keys
-            WHERE api_key_id = @KeyId AND idempotency_key = @Key
-            """,
-            new { ticket.KeyId, ticket.Key });
-
-    internal static void Store(WriteContext context, IdempotencyTicket ticket, int statusCode, string body) =>
-        context.Connection.Execute(
-            """
-            INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash, status_code, response_body, created_at)
-            VALUES (@KeyId, @Key, @RequestHash, @StatusCode, @Body, @At)
-            """,
-            new { ticket.KeyId, ticket.Key, ticket.RequestHash, StatusCode = statusCode, Body = body, At = context.NowText });
 
     internal static Failure Reused() => Failure.Conflict("idempotency-key-reused", "idempotency-key-reused");
 
@@ -78,7 +43,7 @@ public static class Idempotency
             await HashRequest(http.Request));
         StoredResponse? stored;
         await using (var connection = await http.RequestServices.GetRequiredService<Database>().OpenReadAsync(http.RequestAborted))
-            stored = Find(connection, ticket);
+            stored = IdempotencyStore.Find(connection, ticket);
         if (stored is not null)
         {
             if (stored.RequestHash == ticket.RequestHash)
@@ -120,45 +85,5 @@ public static class Idempotency
         http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.Headers[ReplayedHeader] = "true";
         await http.Response.WriteAsync(stored.ResponseBody, http.RequestAborted);
-    }
-}
-
-/// <summary>
-/// Forgets stored answers older than the retention (8 days by default; API.md promises at least 7), once a day, through
-/// the writer like every other write, so the table does not grow for ever.
-/// </summary>
-public sealed class IdempotencyPurge(Writer writer, TimeProvider clock, IConfiguration configuration, ILogger<IdempotencyPurge> logger) : BackgroundService
-{
-    public const int MinimumRetentionDays = 7;
-
-    public TimeSpan Retention { get; } =
-        TimeSpan.FromDays(Math.Max(MinimumRetentionDays, configuration.GetValue("Ledger:Idempotency:RetentionDays", 8)));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Ledger:Idempotency:Purge", true))
-            return;
-        try
-        {
-            await Task.Delay(TimeSpan.FromMinutes(5), clock, stoppingToken);
-            using var timer = new PeriodicTimer(TimeSpan.FromHours(24), clock);
-            do
-            {
-                var purged = await RunOnce();
-                if (purged > 0)
-                    logger.LogInformation("Forgot {Count} idempotency keys older than {Days} days", purged, Retention.TotalDays);
-            } while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping; the next start purges again.
-        }
-    }
-
-    public async Task<long> RunOnce()
-    {
-        var outcome = await writer.Run<long>(Caller.System("idempotency-purge"), StatusCodes.Status200OK, w =>
-            w.Connection.Execute("DELETE FROM idempotency_keys WHERE created_at < @Before", new { Before = StoredTime.Time(w.Now - Retention) }));
-        return outcome.Value;
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
@@ -38,7 +37,7 @@ public sealed class UtcTimeJsonConverter : JsonConverter<DateTimeOffset>
 }
 
 /// <summary>
-/// A JSON value rendered by the database (<see cref="Dialect.JsonObject"/>), written into a response as it is. For the
+/// A JSON value rendered by the database (<see cref="Storage.ISqlDialect.JsonObject"/>), written into a response as it is. For the
 /// hottest lists only: a row read as one text costs a few native calls instead of a few per column.
 /// </summary>
 [JsonConverter(typeof(RawJsonConverter))]
@@ -52,7 +51,7 @@ public sealed class RawJsonConverter : JsonConverter<RawJson>
         return new RawJson(document.RootElement.GetRawText());
     }
 
-    // The text comes from SQLite's json_object over our own columns, so it is valid JSON by construction.
+    // The text comes from the database's JSON object function over our own columns, so it is valid JSON by construction.
     public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
         writer.WriteRawValue(value.Value, skipInputValidation: true);
 }

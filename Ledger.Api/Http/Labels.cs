@@ -1,7 +1,6 @@
 using Ledger.Core.Ledger;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;

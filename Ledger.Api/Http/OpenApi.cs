@@ -16,7 +16,6 @@ using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;

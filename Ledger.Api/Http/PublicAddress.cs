@@ -1,6 +1,5 @@
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;

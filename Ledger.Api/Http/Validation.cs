@@ -3,7 +3,6 @@ using System.Text;
 using FluentValidation;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;

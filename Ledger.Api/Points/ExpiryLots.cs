@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 
@@ -57,7 +56,7 @@ public static class ExpiryLots
             : w.Connection.ExecuteScalar<long>(
                 """
                 INSERT INTO point_lots (account_id, year, remaining) VALUES (@A, @Year, @Amount)
-                ON CONFLICT (account_id, year) DO UPDATE SET remaining = remaining + excluded.remaining
+                ON CONFLICT (account_id, year) DO UPDATE SET remaining = point_lots.remaining + excluded.remaining
                 RETURNING id
                 """, new { A = accountId, Year = year, Amount = amount });
         w.Connection.Execute(

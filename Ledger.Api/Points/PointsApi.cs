@@ -4,7 +4,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Grading;
@@ -63,7 +62,7 @@ public static class PointsApi
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
         // One read transaction: the balance and the hours come from the same committed state.
-        var (balance, approvedMinutes, stats, rules, expiring) = Database.Snapshot(connection, () =>
+        var (balance, approvedMinutes, stats, rules, expiring) = database.Snapshot(connection, () =>
         {
             var community = CommunityContext.Load(connection, communityId)!;
             var now = clock.GetUtcNow();
@@ -103,10 +102,10 @@ public static class PointsApi
             expiring is { } e ? new ExpiringSoon(e.Points, e.At) : null));
     }
 
-    /// <summary>The static JSON shape of each item, so the database renders the rows (<see cref="Dialect.JsonObject"/>, <see cref="RawJson"/>).</summary>
-    private static readonly string LedgerItemJson = Dialect.JsonObject(
+    /// <summary>The static JSON shape of each item, so the database renders the rows (<see cref="ISqlDialect.JsonObject"/>, <see cref="RawJson"/>).</summary>
+    private static readonly DialectSql LedgerItemJson = new(d => d.JsonObject(
         ("transactionId", "s.transaction_id"), ("at", "s.at"), ("kind", "s.kind"), ("amount", "s.amount"), ("balanceAfter", "s.balance_after"),
-        ("reference", "s.reference"), ("memo", "s.memo"));
+        ("reference", "s.reference"), ("memo", "s.memo")));
 
     /// <remarks>
     /// The mini-program's most read list. It reads the volunteer's statement lines (migration 0007), one short range
@@ -146,12 +145,12 @@ public static class PointsApi
         var rows = new List<(long PostingId, RawJson Item)>(page.Value.Take);
         using (var reader = connection.ExecuteReader(
                    $"""
-                   SELECT s.posting_id, {LedgerItemJson}
+                   SELECT s.posting_id, {LedgerItemJson.For(database.Dialect)}
                    FROM accounts a
                    JOIN statement_lines s ON s.account_id = a.id
                    {filters.Sql}
                    ORDER BY s.posting_id DESC
-                   {Dialect.LimitTake}
+                   {database.Dialect.LimitTake}
                    """, filters.Parameters))
         {
             while (reader.Read())
@@ -208,6 +207,13 @@ public static class PointsApi
         return outcome.ToCreated();
     }
 
+    private static readonly DialectSql PostingsOfTransactions = new(d => $"""
+        SELECT p.transaction_id, a.community_id, a.kind, a.volunteer_id, p.amount
+        FROM postings p JOIN accounts a ON a.id = p.account_id
+        WHERE {d.InList("p.transaction_id", "Ids")}
+        ORDER BY p.id
+        """);
+
     public static async Task<IResult> Transactions(
         Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
         string? cursor, int? limit)
@@ -243,7 +249,7 @@ public static class PointsApi
                 """, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var (transactions, postings) = Database.Snapshot(connection, () =>
+        var (transactions, postings) = database.Snapshot(connection, () =>
         {
             var transactions = connection.Query<TransactionRow>(
                 $"""
@@ -251,16 +257,10 @@ public static class PointsApi
                 FROM ledger_transactions t
                 {filters.Sql}
                 ORDER BY t.id DESC
-                {Dialect.LimitTake}
+                {database.Dialect.LimitTake}
                 """, filters.Parameters).ToList();
             // All postings of the page in one query, not one per transaction.
-            var postings = connection.Query<PostingRow>(
-                    """
-                    SELECT p.transaction_id, a.community_id, a.kind, a.volunteer_id, p.amount
-                    FROM postings p JOIN accounts a ON a.id = p.account_id
-                    WHERE p.transaction_id IN @Ids
-                    ORDER BY p.id
-                    """, new { Ids = transactions.Select(t => t.Id).ToArray() })
+            var postings = connection.Query<PostingRow>(PostingsOfTransactions.For(database.Dialect), new { Ids = transactions.Select(t => t.Id).ToArray() })
                 .ToLookup(p => p.TransactionId);
             return (transactions, postings);
         });

@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.Rewards;
 using Ledger.Api.ServiceRecords;
@@ -150,7 +149,7 @@ public static class RedemptionsApi
             return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<RedemptionRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
+        var rows = connection.Query<RedemptionRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToItem()), page.Value, r => r.Id));
     }
 
@@ -182,7 +181,7 @@ public static class RedemptionsApi
         var next = w.Connection.ExecuteScalar<long>(
             """
             INSERT INTO receipt_sequences (community_id, year, last) VALUES (@C, @Year, 1)
-            ON CONFLICT (community_id, year) DO UPDATE SET last = last + 1
+            ON CONFLICT (community_id, year) DO UPDATE SET last = receipt_sequences.last + 1
             RETURNING last
             """, new { C = communityId, Year = year });
         return $"C{communityId:D3}-{year}-{next:D5}";

@@ -2,7 +2,6 @@ using Dapper;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Grading;
@@ -160,7 +159,7 @@ public static class ReportsApi
             parameters.Add($"B{i}", StoredTime.Time(bounds[i]));
         var month = "CASE " + string.Join(" ", Enumerable.Range(1, 12).Select(m => $"WHEN t.at < @B{m} THEN {m}")) + " END";
 
-        return TypedResults.Ok(Database.Snapshot(connection, () =>
+        return TypedResults.Ok(database.Snapshot(connection, () =>
         {
             var points = connection.Query<(long Month, string AccountKind, string Kind, long Amount)>(
                 $"""

@@ -1,7 +1,6 @@
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Grading;
 
 namespace Ledger.Api.Reports;

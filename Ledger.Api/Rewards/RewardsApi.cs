@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.Rewards;
@@ -42,7 +41,7 @@ public static class RewardsApi
             var row = w.Connection.QuerySingle<RewardRow>(
                 $"""
                 INSERT INTO rewards (community_id, name, description, points_cost, stock, active, created_at, updated_at)
-                VALUES (@CommunityId, @Name, @Description, @PointsCost, @Stock, 1, @At, @At)
+                VALUES (@CommunityId, @Name, @Description, @PointsCost, @Stock, @Active, @At, @At)
                 RETURNING {RewardRow.Columns}
                 """,
                 new
@@ -52,6 +51,7 @@ public static class RewardsApi
                     Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
                     request.PointsCost,
                     request.Stock,
+                    Active = true,
                     At = w.NowText,
                 });
             w.Audit("reward.created", $"reward:{row.Id}", row.ToResponse());
@@ -105,7 +105,7 @@ public static class RewardsApi
         var filters = new WhereClause().Page("id", page.Value)
             .Where("community_id = @CommunityId", "CommunityId", scope.Value)
             .Where("active = @Active", "Active", active);
-        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+        var rows = connection.Query<RewardRow>($"SELECT {RewardRow.Columns} FROM rewards {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 }

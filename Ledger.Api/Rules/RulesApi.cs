@@ -5,7 +5,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 

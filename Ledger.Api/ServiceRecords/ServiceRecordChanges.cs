@@ -3,7 +3,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Points;
 using Ledger.Api.Rules;
 using Ledger.Api.Volunteers;

@@ -2,7 +2,6 @@ using Dapper;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -159,7 +158,7 @@ public static class ServiceRecordsApi
         }
 
         await using var connection = await database.OpenReadAsync();
-        var rows = connection.Query<ServiceRecordRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
+        var rows = connection.Query<ServiceRecordRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse()), page.Value, r => r.Id));
     }
 

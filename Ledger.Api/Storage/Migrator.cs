@@ -1,12 +1,7 @@
-using System.Reflection;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 
@@ -18,18 +13,21 @@ public sealed record Migration(int Version, string Name, string Sql)
 public sealed class MigrationException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Applies the numbered scripts of migrations/ once each, in order, each in its own transaction together with its
-/// row in schema_migrations — so a failing script leaves the database exactly at the previous version.
+/// Applies the numbered scripts of the dialect's folder under migrations/ once each, in order, each in its own
+/// transaction together with its row in schema_migrations — so a failing script leaves the database exactly at the
+/// previous version.
 /// </summary>
 public static class Migrator
 {
-    public static IReadOnlyList<Migration> Embedded()
+    /// <summary>The scripts shipped in the assembly for <paramref name="dialect"/> (migrations/sqlite/0001_initial.sql …).</summary>
+    public static IReadOnlyList<Migration> Embedded(ISqlDialect dialect)
     {
         var assembly = typeof(Migrator).Assembly;
+        var folder = $"migrations/{dialect.MigrationsFolder}/";
         var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/sqlite/", StringComparison.Ordinal)))
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(folder, StringComparison.Ordinal)))
         {
-            var name = resource["migrations/sqlite/".Length..];
+            var name = resource[folder.Length..];
             var digits = new string(name.TakeWhile(char.IsAsciiDigit).ToArray());
             if (digits.Length == 0)
                 throw new MigrationException($"Migration '{name}' does not start with its number.");
@@ -44,7 +42,7 @@ public static class Migrator
     }
 
     /// <summary>Brings the database up to date; returns the names of the scripts it applied.</summary>
-    public static IReadOnlyList<string> Apply(SqliteConnection connection, IReadOnlyList<Migration> migrations)
+    public static IReadOnlyList<string> Apply(DbConnection connection, IReadOnlyList<Migration> migrations)
     {
         connection.Execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -81,7 +79,7 @@ public static class Migrator
                     transaction);
                 transaction.Commit();
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
                 transaction.Rollback();
                 var version = applied.Count == 0 && done.Count == 0 ? "empty" : $"the migration before {migration.Name}";

@@ -1,10 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 

@@ -1,10 +1,6 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 

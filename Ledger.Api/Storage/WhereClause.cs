@@ -1,8 +1,4 @@
 using Dapper;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 

@@ -1,13 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Dapper;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;

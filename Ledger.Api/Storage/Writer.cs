@@ -1,14 +1,11 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage.Sqlite;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 
@@ -35,7 +32,7 @@ public sealed class Writer : IDisposable
     private readonly JsonSerializerOptions _json;
     private readonly Lock _startLock = new();
     private Task? _loop;
-    private PreparedConnection? _connection;
+    private DbConnection? _connection;
     private long _batches;
     private long _units;
     private int _largestBatch;
@@ -131,10 +128,10 @@ public sealed class Writer : IDisposable
         }
     }
 
-    private void RunBatch(PreparedConnection connection, WriteContext context, List<WorkItem> batch)
+    private void RunBatch(DbConnection connection, WriteContext context, List<WorkItem> batch)
     {
         var batchId = Interlocked.Increment(ref _batches);
-        connection.Execute(Dialect.BeginWrite);
+        connection.Execute(_database.Dialect.BeginWrite);
         foreach (var item in batch)
         {
             context.Now = _clock.GetUtcNow();
@@ -170,13 +167,13 @@ public sealed class Writer : IDisposable
             item.Complete();
     }
 
-    private static void TryExecute(PreparedConnection connection, string sql)
+    private static void TryExecute(DbConnection connection, string sql)
     {
         try
         {
             connection.Execute(sql);
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // No transaction was open: nothing to undo.
         }
@@ -211,7 +208,7 @@ public sealed class Writer : IDisposable
             if (ticket is not null)
             {
                 // A twin of this request committed between the middleware's look-up and now: answer as it was answered.
-                var stored = Idempotency.Find(context.Connection, ticket);
+                var stored = IdempotencyStore.Find(context.Connection, ticket);
                 if (stored is not null)
                 {
                     if (stored.RequestHash == ticket.RequestHash)
@@ -226,7 +223,7 @@ public sealed class Writer : IDisposable
             if (!_outcome.IsSuccess)
                 return false;
             if (ticket is not null)
-                Idempotency.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
+                IdempotencyStore.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
             return true;
         }
 

@@ -6,7 +6,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -159,7 +158,7 @@ public static class VolunteersApi
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<VolunteerRow>(
-            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {Dialect.LimitTake}", filters.Parameters);
+            $"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC {database.Dialect.LimitTake}", filters.Parameters);
         return TypedResults.Ok(Paging.ToPage(rows.Select(r => r.ToResponse(maskPhones)), page.Value, v => v.Id));
     }
 

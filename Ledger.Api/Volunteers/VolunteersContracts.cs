@@ -3,7 +3,6 @@ using FluentValidation;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Volunteers;
 

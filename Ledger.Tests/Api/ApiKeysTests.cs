@@ -131,7 +131,7 @@ public sealed class ApiKeysTests
         using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "ledger.db")}"))
         {
             old.Open();
-            Ledger.Api.Storage.Migrator.Apply(old, Ledger.Api.Storage.Migrator.Embedded().Where(m => m.Version <= 7).ToList());
+            Ledger.Api.Storage.Migrator.Apply(old, Ledger.Api.Storage.Migrator.Embedded(Ledger.Api.Storage.Sqlite.SqliteDialect.Instance).Where(m => m.Version <= 7).ToList());
             old.Execute(
                 "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
                 new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });

@@ -121,7 +121,7 @@ public sealed class IdempotencyTests
         using (var db = _app.OpenDatabase())
             db.Execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE idempotency_key = 'kept-fresh'");
         await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community), "recent");
-        var purge = (Ledger.Api.Http.IdempotencyPurge)_app.Services.GetService(typeof(Ledger.Api.Http.IdempotencyPurge))!;
+        var purge = (Ledger.Api.Storage.IdempotencyPurge)_app.Services.GetService(typeof(Ledger.Api.Storage.IdempotencyPurge))!;
         Assert.That(purge.Retention.TotalDays, Is.GreaterThanOrEqualTo(7));
         Assert.That(await purge.RunOnce(), Is.EqualTo(1));
         using var after = _app.OpenDatabase();

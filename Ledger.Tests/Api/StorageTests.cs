@@ -74,7 +74,7 @@ public sealed class StorageTests
     [Test]
     public void EmbeddedMigrations_AreNumberedInOrder()
     {
-        var migrations = Migrator.Embedded();
+        var migrations = Migrator.Embedded(SqliteDialect.Instance);
         Assert.That(migrations, Is.Not.Empty);
         Assert.That(migrations.Select(m => m.Version), Is.Ordered.Ascending.And.Unique);
         Assert.That(migrations[0].Name, Is.EqualTo("0001_initial.sql"));

@@ -3,10 +3,6 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage.Sqlite;
 

@@ -1,21 +1,17 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage.Sqlite;
 
 /// <summary>
-/// The one way to reach the database. Reads take a pooled connection each; writes go through <see cref="Writer"/>,
-/// which holds the only write connection. Everything SQLite-specific about connecting lives here and in
-/// <see cref="Dialect"/>, so the PostgreSQL port has two files to replace.
+/// The database as a SQLite file: pooled read connections with their statements kept prepared
+/// (<see cref="PreparedConnection"/>), one write connection in WAL mode, and the settings SQLite needs for both.
 /// </summary>
-public sealed class Database : IDisposable
+public sealed class SqliteDatabase : Database
 {
     private readonly ConnectionPool _readers;
 
-    static Database()
+    static SqliteDatabase()
     {
         // Every connection is used by one thread at a time (a pooled reader by one request, the write connection by
         // the writer's thread), so SQLite's per-call connection mutex and its global allocation statistics are pure
@@ -26,7 +22,7 @@ public sealed class Database : IDisposable
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
     }
 
-    public Database(IConfiguration configuration)
+    public SqliteDatabase(IConfiguration configuration) : base(SqliteDialect.Instance)
     {
         var configured = configuration.GetConnectionString("Ledger");
         if (string.IsNullOrWhiteSpace(configured))
@@ -60,18 +56,17 @@ public sealed class Database : IDisposable
 
     public string FilePath { get; }
 
-    /// <summary>A pooled connection for reading, its statements kept prepared. Dispose it when the query is done.</summary>
-    public PreparedConnection OpenRead() => _readers.Rent();
+    public override string Location => FilePath;
 
-    public Task<PreparedConnection> OpenReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(_readers.Rent());
+    public override DbConnection OpenRead() => _readers.Rent();
 
-    public void Dispose() => _readers.Clear();
+    public override Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<DbConnection>(_readers.Rent());
 
-    /// <summary>
-    /// Runs several reads on one committed state (a read transaction in WAL), so figures read together agree. The
-    /// transaction is opened with plain SQL so the queries inside need no transaction object passed around.
-    /// </summary>
-    public static T Snapshot<T>(System.Data.Common.DbConnection connection, Func<T> read)
+    public override void Dispose() => _readers.Clear();
+
+    /// <summary>A read transaction in WAL; opened with plain SQL so the queries inside need no transaction object.</summary>
+    public override T Snapshot<T>(DbConnection connection, Func<T> read)
     {
         using (var begin = connection.CreateCommand())
         {
@@ -90,11 +85,7 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>
-    /// Rows straight off an unbuffered reader, for streaming exports: nothing is collected, and the connection lives
-    /// exactly as long as the enumeration.
-    /// </summary>
-    public IEnumerable<T> Stream<T>(string sql, object? parameters)
+    public override IEnumerable<T> Stream<T>(string sql, object? parameters)
     {
         // Exports read with a connection of their own, outside the pool: a long download must not hold a pooled one.
         using var connection = new SqliteConnection(ConnectionString);
@@ -103,11 +94,15 @@ public sealed class Database : IDisposable
             yield return row;
     }
 
+    internal override DbConnection OpenWrite() => new PreparedConnection(OpenDurable(), release: null);
+
+    internal override DbConnection OpenForMigrations() => OpenDurable();
+
     /// <summary>
     /// A connection set up for durable writes. WAL lets readers run beside the writer; synchronous=FULL makes every
     /// COMMIT reach the disk before the caller is answered, which group commit pays for once per batch.
     /// </summary>
-    internal PreparedConnection OpenWrite()
+    private SqliteConnection OpenDurable()
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -117,6 +112,9 @@ public sealed class Database : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;";
         command.ExecuteNonQuery();
-        return new PreparedConnection(connection, release: null);
+        return connection;
     }
+
+    public override long? BackUp(string targetPath) =>
+        File.Exists(FilePath) ? Backup.Copy(ConnectionString, targetPath) : null;
 }

@@ -1,0 +1,51 @@
+using System.Data.Common;
+
+namespace Ledger.Api.Storage;
+
+/// <summary>
+/// The one way to reach the database, whichever it is. Reads take a pooled connection each; writes go through
+/// <see cref="Writer"/>, which holds the only write connection. A provider (Storage/Sqlite) implements the connecting,
+/// the statement caching and the settings; everything above it sees plain <see cref="DbConnection"/>s and the
+/// <see cref="Dialect"/>.
+/// </summary>
+public abstract class Database(ISqlDialect dialect) : IDisposable
+{
+    public ISqlDialect Dialect { get; } = dialect;
+
+    /// <summary>Where the data lives, for the log and the command line: a file, or a server and database.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>A pooled connection for reading, its statements kept prepared. Dispose it when the query is done.</summary>
+    public abstract DbConnection OpenRead();
+
+    public abstract Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs several reads on <paramref name="connection"/> (one from <see cref="OpenRead"/>) on one committed state, so
+    /// figures read together agree. The queries inside need no transaction object passed around.
+    /// </summary>
+    public abstract T Snapshot<T>(DbConnection connection, Func<T> read);
+
+    /// <summary>
+    /// Rows straight off an unbuffered reader, for streaming exports: nothing is collected, and the connection lives
+    /// exactly as long as the enumeration.
+    /// </summary>
+    public abstract IEnumerable<T> Stream<T>(string sql, object? parameters);
+
+    /// <summary>The writer's connection, set up for durable writes; transactions on it are opened with plain SQL.</summary>
+    internal abstract DbConnection OpenWrite();
+
+    /// <summary>
+    /// A connection of the provider's own, set up like the write connection, on which the <see cref="Migrator"/> uses the
+    /// provider's transactions.
+    /// </summary>
+    internal abstract DbConnection OpenForMigrations();
+
+    /// <summary>
+    /// Copies the live database, consistent as of one commit, to the new file <paramref name="targetPath"/>; returns the
+    /// size of the copy in bytes, or null when there is no database to copy.
+    /// </summary>
+    public abstract long? BackUp(string targetPath);
+
+    public abstract void Dispose();
+}
