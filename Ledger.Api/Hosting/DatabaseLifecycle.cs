@@ -49,7 +49,7 @@ public sealed class DatabaseLifecycle(
         {
             if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys") > 0)
                 return 0L;
-            return ApiKeys.ApiKeysApi.Issue(w, "bootstrap admin", Roles.Admin, null, key, "api-key.bootstrapped").Id;
+            return ApiKeys.ApiKeysApi.Issue(w, "bootstrap admin", Roles.Admin, null, key, AuditAction.ApiKeyBootstrapped).Id;
         });
         if (outcome.Value == 0)
             return;

@@ -11,6 +11,8 @@ using Ledger.Core.Grading;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Records;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Points;
 
@@ -72,13 +74,13 @@ public static class PointsApi
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
             var account = PointsLedger.VolunteerAccount(connection, id);
             var approvedMinutes = connection.ExecuteScalar<long>(
-                "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
+                $"SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}'", new { Id = id });
             // Read with typed getters rather than mapped: a busy year is hundreds of rows.
             var thisYear = new List<ApprovedService>();
             using (var reader = connection.ExecuteReader(
-                       """
+                       $"""
                        SELECT started_at, minutes, score FROM service_records
-                       WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
+                       WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}' AND started_at >= @From AND started_at < @To
                        """,
                        new { Id = id, From = StoredTime.Time(yearStart), To = StoredTime.Time(yearEnd) }))
             {
@@ -120,8 +122,8 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
+        if (kind is not null && !TransactionKinds.All.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", TransactionKinds.All)));
         await using var connection = await database.OpenReadAsync();
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
@@ -174,7 +176,7 @@ public static class PointsApi
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, -request.Amount);
             var posted = PointsLedger.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
             var after = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, id)];
-            w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
+            w.Audit(AuditAction.PointsAdjusted, $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
         return outcome.ToCreated();
@@ -202,7 +204,7 @@ public static class PointsApi
             var memo = string.IsNullOrWhiteSpace(request.Memo) ? null : request.Memo.Trim();
             var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
             var after = posted.BalancesAfter[AccountRef.Volunteer(giver.CommunityId, id)];
-            w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
+            w.Audit(AuditAction.PointsTransferred, $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
         return outcome.ToCreated();
@@ -215,8 +217,8 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
+        if (kind is not null && !TransactionKinds.All.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", TransactionKinds.All)));
         var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
@@ -331,7 +333,7 @@ public static class PointsApi
         public long Amount { get; init; }
         public long BalanceAfter { get; init; }
 
-        public AccountRef Account => new(AccountCommunityId, Enum.Parse<AccountKind>(AccountKind, ignoreCase: true), VolunteerId);
+        public AccountRef Account => new(AccountCommunityId, AccountKinds.Parse(AccountKind), VolunteerId);
     }
 
     /// <summary>A row per posting: the transaction's fields repeat on each of its postings.</summary>
@@ -376,7 +378,7 @@ public static class PointsApi
         public string Kind { get; init; } = "";
         public long? VolunteerId { get; init; }
 
-        public AccountRef Account => new(CommunityId, Enum.Parse<AccountKind>(Kind, ignoreCase: true), VolunteerId);
+        public AccountRef Account => new(CommunityId, AccountKinds.Parse(Kind), VolunteerId);
     }
 
     private sealed class PostingRow : AccountRow

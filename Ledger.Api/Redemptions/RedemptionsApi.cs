@@ -12,6 +12,8 @@ using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Counter;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Redemptions;
 
@@ -74,9 +76,9 @@ public static class RedemptionsApi
             w.Connection.Execute("UPDATE rewards SET stock = stock - @Quantity, updated_at = @At WHERE id = @Id",
                 new { request.Quantity, Id = reward.Id, At = w.NowText });
             var id = w.Connection.ExecuteScalar<long>(
-                """
+                $"""
                 INSERT INTO redemptions (community_id, volunteer_id, reward_id, quantity, points_spent, receipt_no, status, transaction_id, actor_key_id, created_at)
-                VALUES (@CommunityId, @VolunteerId, @RewardId, @Quantity, @Cost, @ReceiptNo, 'completed', @TransactionId, @Actor, @At)
+                VALUES (@CommunityId, @VolunteerId, @RewardId, @Quantity, @Cost, @ReceiptNo, '{RedemptionStatuses.Completed}', @TransactionId, @Actor, @At)
                 RETURNING id
                 """,
                 new
@@ -87,7 +89,7 @@ public static class RedemptionsApi
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, volunteer.Id)];
             var response = new RedemptionResponse(id, receiptNo, volunteer.CommunityId, volunteer.Id, reward.Id, reward.Name, request.Quantity, cost,
                 balanceAfter, posted.TransactionId, RedemptionStatuses.Completed, w.Now);
-            w.Audit("redemption.completed", $"redemption:{id}", response);
+            w.Audit(AuditAction.RedemptionCompleted, $"redemption:{id}", response);
             return response;
         });
         return outcome.ToCreated();
@@ -107,12 +109,12 @@ public static class RedemptionsApi
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
                 new { row.Quantity, Id = row.RewardId, At = w.NowText });
             w.Connection.Execute(
-                """
-                UPDATE redemptions SET status = 'cancelled', cancellation_transaction_id = @T, cancel_reason = @Reason, cancelled_at = @At
+                $"""
+                UPDATE redemptions SET status = '{RedemptionStatuses.Cancelled}', cancellation_transaction_id = @T, cancel_reason = @Reason, cancelled_at = @At
                 WHERE id = @Id
                 """, new { Id = id, T = posted.TransactionId, Reason = request.Reason.Trim(), At = w.NowText });
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(row.CommunityId, row.VolunteerId)];
-            w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
+            w.Audit(AuditAction.RedemptionCancelled, $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
             return new CancellationResponse(id, row.ReceiptNo, RedemptionStatuses.Cancelled, posted.TransactionId, balanceAfter);
         });
         return outcome.ToOk();

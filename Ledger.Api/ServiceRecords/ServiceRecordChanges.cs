@@ -9,6 +9,8 @@ using Ledger.Api.Rules;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
+using Ledger.Core.Records;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.ServiceRecords;
 
@@ -41,9 +43,9 @@ public static class ServiceRecordChanges
         var (windowStart, _) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.Start, community.Zone), community.Zone);
         var (_, windowEnd) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.End.AddTicks(-1), community.Zone), community.Zone);
         var others = w.Connection.Query<(string StartedAt, string EndedAt)>(
-                """
+                $"""
                 SELECT started_at, ended_at FROM service_records
-                WHERE volunteer_id = @VolunteerId AND status IN ('pending', 'approved')
+                WHERE volunteer_id = @VolunteerId AND status IN ('{RecordStatuses.Pending}', '{RecordStatuses.Approved}')
                   AND started_at >= @From AND started_at < @To
                 """,
                 new { VolunteerId = volunteer.Id, From = StoredTime.Time(windowStart.AddDays(-1)), To = StoredTime.Time(windowEnd) })
@@ -58,7 +60,7 @@ public static class ServiceRecordChanges
         if (approveScore is not { } score)
         {
             var pending = Insert(w, community, volunteer, record, minutes, id: null, approval: null);
-            w.Audit("service-record.submitted", $"service-record:{pending.Id}", Submitted(pending));
+            w.Audit(AuditAction.ServiceRecordSubmitted, $"service-record:{pending.Id}", Submitted(pending));
             return pending;
         }
 
@@ -68,8 +70,8 @@ public static class ServiceRecordChanges
         var points = PointAward.For(minutes, version.Rules, record.Category);
         var transactionId = Accrue(w, community.CommunityId, volunteer.Id, id, record.Category, points);
         var row = Insert(w, community, volunteer, record, minutes, id, new Approval(score, points, version.Version, transactionId));
-        w.Audit("service-record.submitted", $"service-record:{row.Id}", Submitted(row));
-        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
+        w.Audit(AuditAction.ServiceRecordSubmitted, $"service-record:{row.Id}", Submitted(row));
+        w.Audit(AuditAction.ServiceRecordApproved, $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
         return row;
     }
 
@@ -129,13 +131,13 @@ public static class ServiceRecordChanges
         var approved = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             UPDATE service_records
-            SET status = 'approved', score = @Score, points = @Points, rule_version = @Version, accrual_transaction_id = @TransactionId,
+            SET status = '{RecordStatuses.Approved}', score = @Score, points = @Points, rule_version = @Version, accrual_transaction_id = @TransactionId,
                 decided_by_key_id = @Actor, decided_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Score = score, Points = points, version.Version, TransactionId = transactionId, Actor = w.Caller.KeyId, At = w.NowText });
-        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
+        w.Audit(AuditAction.ServiceRecordApproved, $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
         return approved;
     }
 
@@ -145,12 +147,12 @@ public static class ServiceRecordChanges
             return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
         var rejected = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
-            UPDATE service_records SET status = 'rejected', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
+            UPDATE service_records SET status = '{RecordStatuses.Rejected}', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Reason = reason.Trim(), Actor = w.Caller.KeyId, At = w.NowText });
-        w.Audit("service-record.rejected", $"service-record:{row.Id}", new { reason });
+        w.Audit(AuditAction.ServiceRecordRejected, $"service-record:{row.Id}", new { reason });
         return rejected;
     }
 
@@ -170,12 +172,12 @@ public static class ServiceRecordChanges
         }
         var reversed = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
-            UPDATE service_records SET status = 'reversed', reason = @Reason, reversal_transaction_id = @ReversalId, reversed_at = @At
+            UPDATE service_records SET status = '{RecordStatuses.Reversed}', reason = @Reason, reversal_transaction_id = @ReversalId, reversed_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Reason = reason.Trim(), ReversalId = reversalId, At = w.NowText });
-        w.Audit("service-record.reversed", $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
+        w.Audit(AuditAction.ServiceRecordReversed, $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
         return reversed;
     }
 

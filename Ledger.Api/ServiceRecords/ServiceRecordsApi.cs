@@ -7,6 +7,7 @@ using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Api.Communities;
+using Ledger.Core.Records;
 
 namespace Ledger.Api.ServiceRecords;
 

@@ -7,15 +7,6 @@ using Ledger.Core.Rules;
 
 namespace Ledger.Api.ServiceRecords;
 
-public static class RecordStatuses
-{
-    public const string Pending = "pending";
-    public const string Approved = "approved";
-    public const string Rejected = "rejected";
-    public const string Reversed = "reversed";
-    public static readonly string[] All = [Pending, Approved, Rejected, Reversed];
-}
-
 /// <summary>
 /// POST /service-records. Staff may add <c>approve: true</c> with a <c>score</c> to record and approve in one call.
 /// </summary>
