@@ -184,17 +184,17 @@ public static class ReportsApi
                 WHERE a.community_id = @C AND a.kind = '{AccountKinds.Volunteer}' AND t.at < @Before
                 """, new { C = id, Before = before });
 
-            long Sum(int m, string accountKind, params string[] kinds) =>
-                points.Where(p => p.Month == m && p.AccountKind == accountKind && kinds.Contains(p.Kind)).Sum(p => p.Amount);
+            long Sum(int m, PointsFigure figure) => points.Where(p => p.Month == m)
+                .Sum(p => MonthlyFigures.Contribution(figure, TransactionKinds.Parse(p.Kind), AccountKinds.Parse(p.AccountKind), p.Amount));
 
             var months = Enumerable.Range(1, 12).Select(m => new MonthReport(
                 m,
                 records.Where(r => r.Month == m).Sum(r => (long)r.Minutes),
                 records.Where(r => r.Month == m).Select(r => r.VolunteerId).Distinct().Count(),
-                PointsIssued: -Sum(m, "issuance", "accrual", "reversal"),
-                PointsRedeemed: Sum(m, "redemption", "redemption", "cancellation"),
-                PointsExpired: Sum(m, "expiry", "expiry"),
-                PointsAdjusted: -Sum(m, "issuance", "adjustment"))).ToList();
+                PointsIssued: Sum(m, PointsFigure.Issued),
+                PointsRedeemed: Sum(m, PointsFigure.Redeemed),
+                PointsExpired: Sum(m, PointsFigure.Expired),
+                PointsAdjusted: Sum(m, PointsFigure.Adjusted))).ToList();
             return new MonthlyReport(id, y, months, Outstanding(StoredTime.Time(bounds[0])), Outstanding(StoredTime.Time(bounds[12])));
         }));
     }
