@@ -170,9 +170,10 @@ public static class PointsApi
             var volunteer = VolunteerQueries.ById(w.Connection, id);
             if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", id);
-            // Only a reversal of hours may push a balance below zero; a correction never does.
+            // Read, decided on and posted in this one unit of the single writer. (On several nodes the balance must be read
+            // with its account row locked.)
             var balance = PointsLedger.Balance(w.Connection, id);
-            if (request.Amount < 0 && balance + request.Amount < 0)
+            if (Transfers.Adjust(balance, request.Amount) is not null)
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, -request.Amount);
             var posted = PointsLedger.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
             var after = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, id)];
@@ -189,26 +190,30 @@ public static class PointsApi
             var giver = VolunteerQueries.ById(w.Connection, id);
             if (giver is null || !caller.CanAccess(giver.CommunityId))
                 return Failure.NotFound("volunteer", id);
-            if (request.ToVolunteerId == id)
-                return Failure.Invalid("toVolunteerId", "self-transfer");
-            var receiver = VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
-            if (receiver is null || receiver.CommunityId != giver.CommunityId)
-                return Failure.Invalid("toVolunteerId", "volunteer-not-found", request.ToVolunteerId);
-            foreach (var v in new[] { giver, receiver })
-                if (v.Status != VolunteerStatuses.Active)
-                    return Failure.Conflict("volunteer-inactive", "volunteer-inactive", v.Id);
-            // Checked and debited in the same unit of the single writer: no other write can come between.
+            var receiver = request.ToVolunteerId == id ? giver : VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
+            // Checked and debited in the same unit of the single writer: no other write can come between. (On several nodes
+            // the giver's balance must be read with its account row locked.)
             var balance = PointsLedger.Balance(w.Connection, id);
-            if (balance < request.Amount)
-                return Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount);
+            if (Transfers.Give(AsHolder(giver), receiver is null ? null : AsHolder(receiver), balance, request.Amount) is { } refusal)
+                return refusal switch
+                {
+                    PointsRefusal.SelfTransfer => Failure.Invalid("toVolunteerId", "self-transfer"),
+                    PointsRefusal.ReceiverNotFound => Failure.Invalid("toVolunteerId", "volunteer-not-found", request.ToVolunteerId),
+                    PointsRefusal.GiverInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", giver.Id),
+                    PointsRefusal.ReceiverInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", request.ToVolunteerId),
+                    PointsRefusal.InsufficientPoints => Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount),
+                    _ => throw new InvalidOperationException($"A gift refused as {refusal}."),
+                };
             var memo = string.IsNullOrWhiteSpace(request.Memo) ? null : request.Memo.Trim();
-            var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
+            var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, request.ToVolunteerId, request.Amount), $"volunteer:{id}->volunteer:{request.ToVolunteerId}", memo);
             var after = posted.BalancesAfter[AccountRef.Volunteer(giver.CommunityId, id)];
-            w.Audit(AuditAction.PointsTransferred, $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
+            w.Audit(AuditAction.PointsTransferred, $"volunteer:{id}", new { to = request.ToVolunteerId, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
         return outcome.ToCreated();
     }
+
+    private static Holder AsHolder(VolunteerRow v) => new(v.Id, v.CommunityId, v.Status == VolunteerStatuses.Active);
 
     public static async Task<IResult> Transactions(
         Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,

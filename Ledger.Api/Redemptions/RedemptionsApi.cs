@@ -59,17 +59,25 @@ public static class RedemptionsApi
             var reward = RewardQueries.ById(w.Connection, request.RewardId);
             if (reward is null || reward.CommunityId != volunteer.CommunityId)
                 return Failure.NotFound("reward", request.RewardId);
-            if (volunteer.Status != VolunteerStatuses.Active)
-                return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
-            if (!reward.Active)
-                return Failure.Conflict("reward-inactive", "reward-inactive");
-            if (reward.Stock < request.Quantity)
-                return Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity);
-            // Balance and stock are checked and taken in this one unit of the single writer: nothing can come between.
-            var cost = checked(reward.PointsCost * request.Quantity);
+            // Balance and stock are read, decided on and taken in this one unit of the single writer: nothing can come
+            // between. (On several nodes the balance must be read with its account row locked; the stock's CHECK (stock >= 0)
+            // already refuses an oversold shelf.)
             var balance = PointsLedger.Balance(w.Connection, volunteer.Id);
-            if (balance < cost)
-                return Failure.Conflict("insufficient-points", "insufficient-points", balance, cost);
+            var decision = Redemption.Decide(volunteerActive: volunteer.Status == VolunteerStatuses.Active, rewardActive: reward.Active,
+                reward.Stock, reward.PointsCost, request.Quantity, balance);
+            if (decision.Refusal is { } refusal)
+                return refusal switch
+                {
+                    RedemptionRefusal.VolunteerInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id),
+                    RedemptionRefusal.RewardInactive => Failure.Conflict("reward-inactive", "reward-inactive"),
+                    RedemptionRefusal.OutOfStock => Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity),
+                    // No balance can pay it: the honest answer, rather than the arithmetic's exception.
+                    RedemptionRefusal.CostOverflow => Failure.Conflict("insufficient-points", "insufficient-points", balance,
+                        Redemption.Needed(reward.PointsCost, request.Quantity)),
+                    RedemptionRefusal.InsufficientPoints => Failure.Conflict("insufficient-points", "insufficient-points", balance, decision.Cost),
+                    _ => throw new InvalidOperationException($"A redemption refused as {refusal}."),
+                };
+            var cost = decision.Cost;
 
             var receiptNo = NextReceiptNo(w, volunteer.CommunityId);
             var posted = PointsLedger.Post(w, Entries.Redemption(volunteer.CommunityId, volunteer.Id, cost), $"receipt:{receiptNo}", $"{reward.Name} ×{request.Quantity}");
@@ -102,7 +110,9 @@ public static class RedemptionsApi
             var row = Find(w.Connection, id);
             if (row is null || !caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
-            if (row.Status == RedemptionStatuses.Cancelled)
+            // Decided on the status read in this unit of the single writer. (On several nodes the update below must be
+            // conditional on the status, or two cancellations could both give the points back.)
+            if (Redemption.Cancel(RedemptionStatuses.Parse(row.Status)) is not null)
                 return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
             var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);

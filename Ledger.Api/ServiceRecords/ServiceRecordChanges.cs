@@ -19,13 +19,15 @@ public sealed record NewRecord(string Category, Span Span, string? Description, 
 
 /// <summary>
 /// Recording, approving, rejecting and reversing service hours, as steps inside a unit of the writer. Used by the
-/// single-record endpoints and by bulk attendance, so both apply exactly the same rules.
+/// single-record endpoints and by bulk attendance, so both apply exactly the same rules. Core decides each step
+/// (<see cref="RecordLifecycle"/>, <see cref="ServiceTime"/>) on rows read in the same unit; on several nodes the
+/// status updates must also be conditional on the status read, and the overlap check run under a lock per volunteer.
 /// </summary>
 public static class ServiceRecordChanges
 {
     public static Outcome<ServiceRecordRow> Record(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int? approveScore)
     {
-        if (volunteer.Status != VolunteerStatuses.Active)
+        if (RecordLifecycle.Record(volunteerActive: volunteer.Status == VolunteerStatuses.Active) is not null)
             return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
         if (RecordRules.Check(record.Span) is { } shape)
             return shape.ToFailure();
@@ -122,8 +124,8 @@ public static class ServiceRecordChanges
     /// <summary>pending → approved: values the record by the rule version in force at its start and accrues the points.</summary>
     public static Outcome<ServiceRecordRow> Approve(WriteContext w, CommunityContext community, ServiceRecordRow row, int score)
     {
-        if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Approved) is { } refusal)
+            return Refusal(refusal, row);
         var version = RuleVersion.InForceAt(community.Versions, row.StartedAt)
                       ?? throw new InvalidOperationException($"Record {row.Id} predates every rule version.");
         var points = PointAward.For(row.Minutes, version.Rules, row.Category);
@@ -143,8 +145,8 @@ public static class ServiceRecordChanges
 
     public static Outcome<ServiceRecordRow> Reject(WriteContext w, ServiceRecordRow row, string reason)
     {
-        if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Rejected) is { } refusal)
+            return Refusal(refusal, row);
         var rejected = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             UPDATE service_records SET status = '{RecordStatuses.Rejected}', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
@@ -162,8 +164,8 @@ public static class ServiceRecordChanges
     /// </summary>
     public static Outcome<ServiceRecordRow> Reverse(WriteContext w, ServiceRecordRow row, string reason)
     {
-        if (row.Status != RecordStatuses.Approved)
-            return Failure.Conflict("record-not-approved", "record-not-approved", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Reversed) is { } refusal)
+            return Refusal(refusal, row);
         long? reversalId = null;
         if (row.AccrualTransactionId is { } accrualId)
         {
@@ -180,6 +182,14 @@ public static class ServiceRecordChanges
         w.Audit(AuditAction.ServiceRecordReversed, $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
         return reversed;
     }
+
+    /// <summary>A move the lifecycle refuses, naming the status the record is in.</summary>
+    private static Failure Refusal(RecordRefusal refusal, ServiceRecordRow row) => refusal switch
+    {
+        RecordRefusal.NotPending => Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status)),
+        RecordRefusal.NotApproved => Failure.Conflict("record-not-approved", "record-not-approved", new Word(Labels.RecordStatus, row.Status)),
+        _ => throw new InvalidOperationException($"A move refused as {refusal}."),
+    };
 
     public static ServiceRecordRow? Find(System.Data.IDbConnection connection, long id) =>
         connection.QuerySingleOrDefault<ServiceRecordRow>($"SELECT {ServiceRecordRow.Columns} FROM service_records WHERE id = @Id", new { Id = id });
