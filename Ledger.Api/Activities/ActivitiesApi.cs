@@ -8,6 +8,7 @@ using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Activities;
 
@@ -87,7 +88,7 @@ public static class ActivitiesApi
                     Location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim(),
                     At = w.NowText,
                 });
-            w.Audit("activity.created", $"activity:{row.Id}", row.ToResponse());
+            w.Audit(AuditAction.ActivityCreated, $"activity:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
         return outcome.ToCreated();
@@ -132,7 +133,7 @@ public static class ActivitiesApi
                 else
                     rejected.Add(new AttendanceRejected(index, result.Failure!.Code, Messages.Get(result.Failure.MessageKey, result.Failure.Args)));
             }
-            w.Audit("activity.attendance", $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
+            w.Audit(AuditAction.ActivityAttendance, $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
             return new AttendanceResponse(recorded, rejected);
         });
         return outcome.ToOk();

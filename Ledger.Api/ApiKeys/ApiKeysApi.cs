@@ -4,6 +4,7 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.ApiKeys;
 
@@ -52,7 +53,7 @@ public static class ApiKeysApi
                 && !CommunityQueries.Exists(w.Connection, communityId))
                 return Failure.Invalid("communityId", "community-not-found", communityId);
 
-            var row = Issue(w, request.Name.Trim(), request.Role, request.CommunityId, key, "api-key.created");
+            var row = Issue(w, request.Name.Trim(), request.Role, request.CommunityId, key, AuditAction.ApiKeyCreated);
             return new CreatedApiKeyResponse(row.Id, row.Name, row.Role, row.CommunityId, key, row.CreatedAt);
         });
         return outcome.ToCreated();
@@ -62,7 +63,7 @@ public static class ApiKeysApi
     /// The one way a key comes to exist — by the endpoint, at bootstrap, for the demo: stored as its hash with a
     /// short prefix for people, and audited in the same unit.
     /// </summary>
-    public static ApiKeyRow Issue(WriteContext w, string name, string role, long? communityId, string key, string auditAction)
+    public static ApiKeyRow Issue(WriteContext w, string name, string role, long? communityId, string key, AuditAction auditAction)
     {
         var row = w.Connection.QuerySingle<ApiKeyRow>(
             $"""
@@ -105,7 +106,7 @@ public static class ApiKeysApi
                 && w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL") == 1)
                 return Failure.Conflict("conflict", "last-admin-key");
             w.Connection.Execute("UPDATE api_keys SET revoked_at = @At WHERE id = @Id", new { Id = id, At = w.NowText });
-            w.Audit("api-key.revoked", $"api-key:{id}", new { row.Name, row.Role, row.CommunityId });
+            w.Audit(AuditAction.ApiKeyRevoked, $"api-key:{id}", new { row.Name, row.Role, row.CommunityId });
             w.AfterCommit(keys.Clear);
             return true;
         });

@@ -159,7 +159,7 @@ public static class AuditApi
             }
             if (row.AccountKind is not null)
             {
-                var account = new AccountRef(row.AccountCommunityId!.Value, Enum.Parse<AccountKind>(row.AccountKind, ignoreCase: true), row.AccountVolunteerId);
+                var account = new AccountRef(row.AccountCommunityId!.Value, AccountKinds.Parse(row.AccountKind), row.AccountVolunteerId);
                 postings.Add((account.ToString(), row.Amount!.Value));
                 sum += row.Amount.Value;
             }

@@ -5,6 +5,7 @@ using Ledger.Api.Storage;
 using Ledger.Api.Rules;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Communities;
 
@@ -50,7 +51,7 @@ public static class CommunitiesApi
                     At = w.NowText,
                 });
             RuleVersions.Insert(w, row.Id, version: 1, RuleVersions.Beginning, RuleSet.Default);
-            w.Audit("community.created", $"community:{row.Id}", row.ToResponse());
+            w.Audit(AuditAction.CommunityCreated, $"community:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
         return outcome.ToCreated();

@@ -1,6 +1,7 @@
 using Dapper;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Hosting;
 
@@ -47,7 +48,7 @@ public sealed class DatabaseLifecycle(
         {
             if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys") > 0)
                 return 0L;
-            return ApiKeys.ApiKeysApi.Issue(w, "bootstrap admin", Roles.Admin, null, key, "api-key.bootstrapped").Id;
+            return ApiKeys.ApiKeysApi.Issue(w, "bootstrap admin", Roles.Admin, null, key, AuditAction.ApiKeyBootstrapped).Id;
         });
         if (outcome.Value == 0)
             return;

@@ -17,6 +17,9 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
+using Ledger.Core.Ledger;
+using Ledger.Core.Records;
+using Ledger.Core.Counter;
 
 namespace Ledger.Api.Http;
 
@@ -88,7 +91,7 @@ public static class Vocabularies
         "Expiry" => RulesBody.Expiries,
         "Grade" => Grades,
         "Measure" when type == typeof(Reports.GradeCheck) => Measures,
-        "Kind" when type == typeof(VolunteerLedgerItem) || type == typeof(TransactionResponse) => PointsLedger.KindNames,
+        "Kind" when type == typeof(VolunteerLedgerItem) || type == typeof(TransactionResponse) => TransactionKinds.All,
         "Kind" when type == typeof(BrokenItem) => BrokenItem.Kinds,
         "Status" when type == typeof(VolunteerResponse) || type == typeof(PatchVolunteerRequest) => VolunteerStatuses.All,
         "Status" when type == typeof(ServiceRecordResponse) || type == typeof(ReversalResponse) => RecordStatuses.All,
@@ -100,7 +103,7 @@ public static class Vocabularies
     /// <summary>The vocabulary of a query parameter of an operation, or null when its values are open.</summary>
     public static string[]? OfQuery(string operation, string parameter) => (operation, parameter) switch
     {
-        (_, "kind") => PointsLedger.KindNames,
+        (_, "kind") => TransactionKinds.All,
         ("ListServiceRecords", "status") => RecordStatuses.All,
         (_, "format") => ["csv"],
         _ => null,

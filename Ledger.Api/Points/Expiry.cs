@@ -8,6 +8,7 @@ using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Api.Communities;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Points;
 
@@ -60,10 +61,10 @@ public static class Expiry
         // Lots of year Y lapse at local midnight starting Y+2; the newest year due at asOf is therefore its local year − 2.
         var lastDueYear = ServiceTime.LocalDate(asOf, community.Zone).Year - 2;
         var due = w.Connection.Query<(long VolunteerId, long Points)>(
-            """
+            $"""
             SELECT a.volunteer_id, SUM(l.remaining)
             FROM point_lots l JOIN accounts a ON a.id = l.account_id
-            WHERE a.community_id = @C AND a.kind = 'volunteer' AND l.year <= @Year AND l.remaining > 0
+            WHERE a.community_id = @C AND a.kind = '{AccountKinds.Volunteer}' AND l.year <= @Year AND l.remaining > 0
             GROUP BY a.volunteer_id
             ORDER BY a.volunteer_id
             """, new { C = communityId, Year = lastDueYear }).ToList();
@@ -72,7 +73,7 @@ public static class Expiry
             PointsLedger.Post(w, Entries.Expiry(communityId, volunteerId, points), $"expiry:{lastDueYear}", $"{lastDueYear} 年积分到期");
         var total = due.Sum(d => d.Points);
         if (due.Count > 0)
-            w.Audit("points.expired", $"community:{communityId}", new { asOf, lastDueYear, volunteers = due.Count, points = total });
+            w.Audit(AuditAction.PointsExpired, $"community:{communityId}", new { asOf, lastDueYear, volunteers = due.Count, points = total });
         return new ExpirePointsResponse(communityId, asOf, total, due.Count);
     }
 }

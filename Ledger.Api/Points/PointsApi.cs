@@ -10,6 +10,8 @@ using Ledger.Core.Grading;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Records;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Points;
 
@@ -71,13 +73,13 @@ public static class PointsApi
             var (yearStart, yearEnd) = ServiceTime.LocalYearBounds(year, community.Zone);
             var account = PointsLedger.VolunteerAccount(connection, id);
             var approvedMinutes = connection.ExecuteScalar<long>(
-                "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved'", new { Id = id });
+                $"SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}'", new { Id = id });
             // Read with typed getters rather than mapped: a busy year is hundreds of rows.
             var thisYear = new List<ApprovedService>();
             using (var reader = connection.ExecuteReader(
-                       """
+                       $"""
                        SELECT started_at, minutes, score FROM service_records
-                       WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
+                       WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}' AND started_at >= @From AND started_at < @To
                        """,
                        new { Id = id, From = StoredTime.Time(yearStart), To = StoredTime.Time(yearEnd) }))
             {
@@ -119,8 +121,8 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
+        if (kind is not null && !TransactionKinds.All.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", TransactionKinds.All)));
         await using var connection = await database.OpenReadAsync();
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
             return Problems.From(Failure.NotFound("volunteer", id));
@@ -167,13 +169,14 @@ public static class PointsApi
             var volunteer = VolunteerQueries.ById(w.Connection, id);
             if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", id);
-            // Only a reversal of hours may push a balance below zero; a correction never does.
+            // Read, decided on and posted in this one unit of the single writer. (On several nodes the balance must be read
+            // with its account row locked.)
             var balance = PointsLedger.Balance(w.Connection, id);
-            if (request.Amount < 0 && balance + request.Amount < 0)
+            if (Transfers.Adjust(balance, request.Amount) is not null)
                 return Failure.Conflict("insufficient-points", "insufficient-points", balance, -request.Amount);
             var posted = PointsLedger.Post(w, Entries.Adjustment(volunteer.CommunityId, id, request.Amount), $"volunteer:{id}", request.Reason.Trim());
             var after = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, id)];
-            w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
+            w.Audit(AuditAction.PointsAdjusted, $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
         return outcome.ToCreated();
@@ -186,26 +189,30 @@ public static class PointsApi
             var giver = VolunteerQueries.ById(w.Connection, id);
             if (giver is null || !caller.CanAccess(giver.CommunityId))
                 return Failure.NotFound("volunteer", id);
-            if (request.ToVolunteerId == id)
-                return Failure.Invalid("toVolunteerId", "self-transfer");
-            var receiver = VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
-            if (receiver is null || receiver.CommunityId != giver.CommunityId)
-                return Failure.Invalid("toVolunteerId", "volunteer-not-found", request.ToVolunteerId);
-            foreach (var v in new[] { giver, receiver })
-                if (v.Status != VolunteerStatuses.Active)
-                    return Failure.Conflict("volunteer-inactive", "volunteer-inactive", v.Id);
-            // Checked and debited in the same unit of the single writer: no other write can come between.
+            var receiver = request.ToVolunteerId == id ? giver : VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
+            // Checked and debited in the same unit of the single writer: no other write can come between. (On several nodes
+            // the giver's balance must be read with its account row locked.)
             var balance = PointsLedger.Balance(w.Connection, id);
-            if (balance < request.Amount)
-                return Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount);
+            if (Transfers.Give(AsHolder(giver), receiver is null ? null : AsHolder(receiver), balance, request.Amount) is { } refusal)
+                return refusal switch
+                {
+                    PointsRefusal.SelfTransfer => Failure.Invalid("toVolunteerId", "self-transfer"),
+                    PointsRefusal.ReceiverNotFound => Failure.Invalid("toVolunteerId", "volunteer-not-found", request.ToVolunteerId),
+                    PointsRefusal.GiverInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", giver.Id),
+                    PointsRefusal.ReceiverInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", request.ToVolunteerId),
+                    PointsRefusal.InsufficientPoints => Failure.Conflict("insufficient-points", "insufficient-points", balance, request.Amount),
+                    _ => throw new InvalidOperationException($"A gift refused as {refusal}."),
+                };
             var memo = string.IsNullOrWhiteSpace(request.Memo) ? null : request.Memo.Trim();
-            var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, receiver.Id, request.Amount), $"volunteer:{id}->volunteer:{receiver.Id}", memo);
+            var posted = PointsLedger.Post(w, Entries.Transfer(giver.CommunityId, id, request.ToVolunteerId, request.Amount), $"volunteer:{id}->volunteer:{request.ToVolunteerId}", memo);
             var after = posted.BalancesAfter[AccountRef.Volunteer(giver.CommunityId, id)];
-            w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
+            w.Audit(AuditAction.PointsTransferred, $"volunteer:{id}", new { to = request.ToVolunteerId, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
         return outcome.ToCreated();
     }
+
+    private static Holder AsHolder(VolunteerRow v) => new(v.Id, v.CommunityId, v.Status == VolunteerStatuses.Active);
 
     private static readonly DialectSql PostingsOfTransactions = new(d => $"""
         SELECT p.transaction_id, a.community_id, a.kind, a.volunteer_id, p.amount
@@ -221,8 +228,8 @@ public static class PointsApi
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
-        if (kind is not null && !PointsLedger.KindNames.Contains(kind))
-            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", PointsLedger.KindNames)));
+        if (kind is not null && !TransactionKinds.All.Contains(kind))
+            return Problems.From(Failure.Invalid("kind", "one-of", string.Join(", ", TransactionKinds.All)));
         var scope = CommunityScope.For(caller, communityId);
         if (!scope.IsSuccess)
             return Problems.From(scope.Failure!);
@@ -331,7 +338,7 @@ public static class PointsApi
         public long Amount { get; init; }
         public long BalanceAfter { get; init; }
 
-        public AccountRef Account => new(AccountCommunityId, Enum.Parse<AccountKind>(AccountKind, ignoreCase: true), VolunteerId);
+        public AccountRef Account => new(AccountCommunityId, AccountKinds.Parse(AccountKind), VolunteerId);
     }
 
     /// <summary>A row per posting: the transaction's fields repeat on each of its postings.</summary>
@@ -376,7 +383,7 @@ public static class PointsApi
         public string Kind { get; init; } = "";
         public long? VolunteerId { get; init; }
 
-        public AccountRef Account => new(CommunityId, Enum.Parse<AccountKind>(Kind, ignoreCase: true), VolunteerId);
+        public AccountRef Account => new(CommunityId, AccountKinds.Parse(Kind), VolunteerId);
     }
 
     private sealed class PostingRow : AccountRow

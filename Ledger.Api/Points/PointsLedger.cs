@@ -15,10 +15,6 @@ namespace Ledger.Api.Points;
 /// </summary>
 public static class PointsLedger
 {
-    public static string KindName(TransactionKind kind) => kind.ToString().ToLowerInvariant();
-
-    public static readonly string[] KindNames = Enum.GetValues<TransactionKind>().Select(KindName).ToArray();
-
     public sealed record Posted(long TransactionId, IReadOnlyDictionary<AccountRef, long> BalancesAfter);
 
     public static Posted Post(WriteContext w, Entry entry, string? reference, string? memo, long? reversesId = null)
@@ -26,7 +22,7 @@ public static class PointsLedger
         // The transaction and its postings are hashed onto the chain as they are written (see Chain).
         var last = w.LedgerHead();
         var transactionId = last.Id + 1;
-        var kind = KindName(entry.Kind);
+        var kind = entry.Kind.Name();
         var hash = Chain.Hash(Chain.Previous(last.Hash), Chain.Transaction(transactionId, entry.CommunityId, kind, w.NowText, reference, memo,
             w.Caller.KeyId, w.Caller.RequestId, reversesId, entry.Postings.Select(p => (p.Account.ToString(), p.Amount))));
         w.Connection.Execute(
@@ -89,7 +85,7 @@ public static class PointsLedger
 
     private static long LookUpOrOpen(WriteContext w, AccountRef account)
     {
-        var kind = account.Kind.ToString().ToLowerInvariant();
+        var kind = account.Kind.Name();
         var id = account.VolunteerId is { } volunteerId
             ? w.Connection.ExecuteScalar<long?>("SELECT id FROM accounts WHERE volunteer_id = @V", new { V = volunteerId })
             : w.Connection.ExecuteScalar<long?>(
@@ -128,6 +124,6 @@ public static class PointsLedger
         public long? VolunteerId { get; init; }
         public long Amount { get; init; }
 
-        public AccountRef ToAccount() => new(CommunityId, Enum.Parse<AccountKind>(Kind, ignoreCase: true), VolunteerId);
+        public AccountRef ToAccount() => new(CommunityId, AccountKinds.Parse(Kind), VolunteerId);
     }
 }

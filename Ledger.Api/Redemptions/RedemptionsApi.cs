@@ -11,6 +11,8 @@ using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Counter;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Redemptions;
 
@@ -56,26 +58,34 @@ public static class RedemptionsApi
             var reward = RewardQueries.ById(w.Connection, request.RewardId);
             if (reward is null || reward.CommunityId != volunteer.CommunityId)
                 return Failure.NotFound("reward", request.RewardId);
-            if (volunteer.Status != VolunteerStatuses.Active)
-                return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
-            if (!reward.Active)
-                return Failure.Conflict("reward-inactive", "reward-inactive");
-            if (reward.Stock < request.Quantity)
-                return Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity);
-            // Balance and stock are checked and taken in this one unit of the single writer: nothing can come between.
-            var cost = checked(reward.PointsCost * request.Quantity);
+            // Balance and stock are read, decided on and taken in this one unit of the single writer: nothing can come
+            // between. (On several nodes the balance must be read with its account row locked; the stock's CHECK (stock >= 0)
+            // already refuses an oversold shelf.)
             var balance = PointsLedger.Balance(w.Connection, volunteer.Id);
-            if (balance < cost)
-                return Failure.Conflict("insufficient-points", "insufficient-points", balance, cost);
+            var decision = Redemption.Decide(volunteerActive: volunteer.Status == VolunteerStatuses.Active, rewardActive: reward.Active,
+                reward.Stock, reward.PointsCost, request.Quantity, balance);
+            if (decision.Refusal is { } refusal)
+                return refusal switch
+                {
+                    RedemptionRefusal.VolunteerInactive => Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id),
+                    RedemptionRefusal.RewardInactive => Failure.Conflict("reward-inactive", "reward-inactive"),
+                    RedemptionRefusal.OutOfStock => Failure.Conflict("out-of-stock", "out-of-stock", reward.Stock, request.Quantity),
+                    // No balance can pay it: the honest answer, rather than the arithmetic's exception.
+                    RedemptionRefusal.CostOverflow => Failure.Conflict("insufficient-points", "insufficient-points", balance,
+                        Redemption.Needed(reward.PointsCost, request.Quantity)),
+                    RedemptionRefusal.InsufficientPoints => Failure.Conflict("insufficient-points", "insufficient-points", balance, decision.Cost),
+                    _ => throw new InvalidOperationException($"A redemption refused as {refusal}."),
+                };
+            var cost = decision.Cost;
 
             var receiptNo = NextReceiptNo(w, volunteer.CommunityId);
             var posted = PointsLedger.Post(w, Entries.Redemption(volunteer.CommunityId, volunteer.Id, cost), $"receipt:{receiptNo}", $"{reward.Name} ×{request.Quantity}");
             w.Connection.Execute("UPDATE rewards SET stock = stock - @Quantity, updated_at = @At WHERE id = @Id",
                 new { request.Quantity, Id = reward.Id, At = w.NowText });
             var id = w.Connection.ExecuteScalar<long>(
-                """
+                $"""
                 INSERT INTO redemptions (community_id, volunteer_id, reward_id, quantity, points_spent, receipt_no, status, transaction_id, actor_key_id, created_at)
-                VALUES (@CommunityId, @VolunteerId, @RewardId, @Quantity, @Cost, @ReceiptNo, 'completed', @TransactionId, @Actor, @At)
+                VALUES (@CommunityId, @VolunteerId, @RewardId, @Quantity, @Cost, @ReceiptNo, '{RedemptionStatuses.Completed}', @TransactionId, @Actor, @At)
                 RETURNING id
                 """,
                 new
@@ -86,7 +96,7 @@ public static class RedemptionsApi
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(volunteer.CommunityId, volunteer.Id)];
             var response = new RedemptionResponse(id, receiptNo, volunteer.CommunityId, volunteer.Id, reward.Id, reward.Name, request.Quantity, cost,
                 balanceAfter, posted.TransactionId, RedemptionStatuses.Completed, w.Now);
-            w.Audit("redemption.completed", $"redemption:{id}", response);
+            w.Audit(AuditAction.RedemptionCompleted, $"redemption:{id}", response);
             return response;
         });
         return outcome.ToCreated();
@@ -99,19 +109,21 @@ public static class RedemptionsApi
             var row = Find(w.Connection, id);
             if (row is null || !caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
-            if (row.Status == RedemptionStatuses.Cancelled)
+            // Decided on the status read in this unit of the single writer. (On several nodes the update below must be
+            // conditional on the status, or two cancellations could both give the points back.)
+            if (Redemption.Cancel(RedemptionStatuses.Parse(row.Status)) is not null)
                 return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
             var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
                 new { row.Quantity, Id = row.RewardId, At = w.NowText });
             w.Connection.Execute(
-                """
-                UPDATE redemptions SET status = 'cancelled', cancellation_transaction_id = @T, cancel_reason = @Reason, cancelled_at = @At
+                $"""
+                UPDATE redemptions SET status = '{RedemptionStatuses.Cancelled}', cancellation_transaction_id = @T, cancel_reason = @Reason, cancelled_at = @At
                 WHERE id = @Id
                 """, new { Id = id, T = posted.TransactionId, Reason = request.Reason.Trim(), At = w.NowText });
             var balanceAfter = posted.BalancesAfter[AccountRef.Volunteer(row.CommunityId, row.VolunteerId)];
-            w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
+            w.Audit(AuditAction.RedemptionCancelled, $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
             return new CancellationResponse(id, row.ReceiptNo, RedemptionStatuses.Cancelled, posted.TransactionId, balanceAfter);
         });
         return outcome.ToOk();

@@ -5,13 +5,6 @@ using Ledger.Api.Storage;
 
 namespace Ledger.Api.Redemptions;
 
-public static class RedemptionStatuses
-{
-    public const string Completed = "completed";
-    public const string Cancelled = "cancelled";
-    public static readonly string[] All = [Completed, Cancelled];
-}
-
 public sealed record RedeemRequest(long? VolunteerId, string? MemberCode, long RewardId, int Quantity);
 
 public sealed record CancelRequest(string Reason);

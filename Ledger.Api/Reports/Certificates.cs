@@ -16,6 +16,8 @@ using Ledger.Core.Rules;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Ledger.Core.Records;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Reports;
 
@@ -105,9 +107,9 @@ public static class Certificates
 
         var (from, to) = ServiceTime.LocalYearBounds(y, community.Zone);
         var categories = connection.Query<(string Category, long Minutes)>(
-                """
+                $"""
                 SELECT category, SUM(minutes) FROM service_records
-                WHERE volunteer_id = @Id AND status = 'approved' AND started_at >= @From AND started_at < @To
+                WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}' AND started_at >= @From AND started_at < @To
                 GROUP BY category ORDER BY SUM(minutes) DESC, category
                 """, new { Id = id, From = StoredTime.Time(from), To = StoredTime.Time(to) })
             .Select(c => new CertificateCategory(c.Category, c.Minutes)).ToList();
@@ -117,7 +119,7 @@ public static class Certificates
 
         // Stars are cumulative: all approved hours up to the end of the certified year.
         var cumulative = connection.ExecuteScalar<long>(
-            "SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = 'approved' AND started_at < @To",
+            $"SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE volunteer_id = @Id AND status = '{RecordStatuses.Approved}' AND started_at < @To",
             new { Id = id, To = StoredTime.Time(to) });
         var stars = Stars.For(cumulative, community.RulesAt(to.AddTicks(-1)).StarThresholdsHours);
         var categoriesJson = JsonSerializer.Serialize(categories, CategoriesJson);
@@ -180,7 +182,7 @@ public static class Certificates
                 VALUES (@Code, @Id, @C, @Year, @Minutes, @Stars, @Categories, @At, @Name)
                 """,
                 new { Code = code, Id = id, C = f.CommunityId, f.Year, f.Minutes, f.Stars, f.Categories, At = w.NowText, f.Name });
-            w.Audit("certificate.issued", $"volunteer:{id}", new { code, year = f.Year, minutes = f.Minutes, stars = f.Stars });
+            w.Audit(AuditAction.CertificateIssued, $"volunteer:{id}", new { code, year = f.Year, minutes = f.Minutes, stars = f.Stars });
             return ToResponse(w.Connection.QuerySingle<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = code }), checkBase);
         });
 

@@ -8,6 +8,8 @@ using Ledger.Core.Grading;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Api.Communities;
+using Ledger.Core.Records;
+using Ledger.Core.Ledger;
 
 namespace Ledger.Api.Reports;
 
@@ -94,11 +96,11 @@ public static class ReportsApi
     {
         var (from, to) = ServiceTime.LocalYearBounds(year, community.Zone);
         return connection.Query<YearRow>(
-            """
+            $"""
             SELECT v.id AS volunteer_id, v.name, v.grid, v.echelon, r.started_at, r.minutes, r.score
             FROM volunteers v
             LEFT JOIN service_records r
-                ON r.volunteer_id = v.id AND r.status = 'approved' AND r.started_at >= @From AND r.started_at < @To
+                ON r.volunteer_id = v.id AND r.status = '{RecordStatuses.Approved}' AND r.started_at >= @From AND r.started_at < @To
             WHERE v.community_id = @C
               AND (@VolunteerId IS NULL OR v.id = @VolunteerId)
               AND (@Grid IS NULL OR v.grid = @Grid)
@@ -167,31 +169,31 @@ public static class ReportsApi
                 FROM ledger_transactions t
                 JOIN postings p ON p.transaction_id = t.id
                 JOIN accounts a ON a.id = p.account_id
-                WHERE t.community_id = @C AND t.at >= @B0 AND t.at < @B12 AND a.kind <> 'volunteer'
+                WHERE t.community_id = @C AND t.at >= @B0 AND t.at < @B12 AND a.kind <> '{AccountKinds.Volunteer}'
                 GROUP BY 1, a.kind, t.kind
                 """, parameters).ToList();
             var records = connection.Query<(string StartedAt, long VolunteerId, int Minutes)>(
-                "SELECT started_at, volunteer_id, minutes FROM service_records WHERE community_id = @C AND status = 'approved' AND started_at >= @B0 AND started_at < @B12",
+                $"SELECT started_at, volunteer_id, minutes FROM service_records WHERE community_id = @C AND status = '{RecordStatuses.Approved}' AND started_at >= @B0 AND started_at < @B12",
                 parameters).Select(r => (Month: ServiceTime.LocalDate(StoredTime.ParseTime(r.StartedAt), community.Zone).Month, r.VolunteerId, r.Minutes)).ToList();
             long Outstanding(string before) => connection.ExecuteScalar<long>(
-                """
+                $"""
                 SELECT COALESCE(SUM(p.amount), 0) FROM postings p
                 JOIN accounts a ON a.id = p.account_id
                 JOIN ledger_transactions t ON t.id = p.transaction_id
-                WHERE a.community_id = @C AND a.kind = 'volunteer' AND t.at < @Before
+                WHERE a.community_id = @C AND a.kind = '{AccountKinds.Volunteer}' AND t.at < @Before
                 """, new { C = id, Before = before });
 
-            long Sum(int m, string accountKind, params string[] kinds) =>
-                points.Where(p => p.Month == m && p.AccountKind == accountKind && kinds.Contains(p.Kind)).Sum(p => p.Amount);
+            long Sum(int m, PointsFigure figure) => points.Where(p => p.Month == m)
+                .Sum(p => MonthlyFigures.Contribution(figure, TransactionKinds.Parse(p.Kind), AccountKinds.Parse(p.AccountKind), p.Amount));
 
             var months = Enumerable.Range(1, 12).Select(m => new MonthReport(
                 m,
                 records.Where(r => r.Month == m).Sum(r => (long)r.Minutes),
                 records.Where(r => r.Month == m).Select(r => r.VolunteerId).Distinct().Count(),
-                PointsIssued: -Sum(m, "issuance", "accrual", "reversal"),
-                PointsRedeemed: Sum(m, "redemption", "redemption", "cancellation"),
-                PointsExpired: Sum(m, "expiry", "expiry"),
-                PointsAdjusted: -Sum(m, "issuance", "adjustment"))).ToList();
+                PointsIssued: Sum(m, PointsFigure.Issued),
+                PointsRedeemed: Sum(m, PointsFigure.Redeemed),
+                PointsExpired: Sum(m, PointsFigure.Expired),
+                PointsAdjusted: Sum(m, PointsFigure.Adjusted))).ToList();
             return new MonthlyReport(id, y, months, Outstanding(StoredTime.Time(bounds[0])), Outstanding(StoredTime.Time(bounds[12])));
         }));
     }

@@ -4,6 +4,7 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Rewards;
 
@@ -54,7 +55,7 @@ public static class RewardsApi
                     Active = true,
                     At = w.NowText,
                 });
-            w.Audit("reward.created", $"reward:{row.Id}", row.ToResponse());
+            w.Audit(AuditAction.RewardCreated, $"reward:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
         return outcome.ToCreated();
@@ -80,7 +81,7 @@ public static class RewardsApi
                 RETURNING {RewardRow.Columns}
                 """,
                 new { Id = id, request.PointsCost, Delta = request.StockDelta ?? 0, request.Active, At = w.NowText });
-            w.Audit("reward.updated", $"reward:{id}", new
+            w.Audit(AuditAction.RewardUpdated, $"reward:{id}", new
             {
                 stockDelta = request.StockDelta,
                 stock = new { before = before.Stock, after = after.Stock },

@@ -7,6 +7,7 @@ using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Rules;
 
@@ -66,7 +67,7 @@ public static class RulesApi
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
             w.AfterCommit(CommunityContext.Forget);
             var response = row.ToResponse();
-            w.Audit("rules.versioned", $"community:{id}", response);
+            w.Audit(AuditAction.RulesVersioned, $"community:{id}", response);
             return response;
         });
         return outcome.ToCreated();

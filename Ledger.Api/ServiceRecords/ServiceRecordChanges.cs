@@ -8,6 +8,8 @@ using Ledger.Api.Rules;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
+using Ledger.Core.Records;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.ServiceRecords;
 
@@ -16,13 +18,15 @@ public sealed record NewRecord(string Category, Span Span, string? Description, 
 
 /// <summary>
 /// Recording, approving, rejecting and reversing service hours, as steps inside a unit of the writer. Used by the
-/// single-record endpoints and by bulk attendance, so both apply exactly the same rules.
+/// single-record endpoints and by bulk attendance, so both apply exactly the same rules. Core decides each step
+/// (<see cref="RecordLifecycle"/>, <see cref="ServiceTime"/>) on rows read in the same unit; on several nodes the
+/// status updates must also be conditional on the status read, and the overlap check run under a lock per volunteer.
 /// </summary>
 public static class ServiceRecordChanges
 {
     public static Outcome<ServiceRecordRow> Record(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int? approveScore)
     {
-        if (volunteer.Status != VolunteerStatuses.Active)
+        if (RecordLifecycle.Record(volunteerActive: volunteer.Status == VolunteerStatuses.Active) is not null)
             return Failure.Conflict("volunteer-inactive", "volunteer-inactive", volunteer.Id);
         if (RecordRules.Check(record.Span) is { } shape)
             return shape.ToFailure();
@@ -40,9 +44,9 @@ public static class ServiceRecordChanges
         var (windowStart, _) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.Start, community.Zone), community.Zone);
         var (_, windowEnd) = ServiceTime.LocalDayBounds(ServiceTime.LocalDate(record.Span.End.AddTicks(-1), community.Zone), community.Zone);
         var others = w.Connection.Query<(string StartedAt, string EndedAt)>(
-                """
+                $"""
                 SELECT started_at, ended_at FROM service_records
-                WHERE volunteer_id = @VolunteerId AND status IN ('pending', 'approved')
+                WHERE volunteer_id = @VolunteerId AND status IN ('{RecordStatuses.Pending}', '{RecordStatuses.Approved}')
                   AND started_at >= @From AND started_at < @To
                 """,
                 new { VolunteerId = volunteer.Id, From = StoredTime.Time(windowStart.AddDays(-1)), To = StoredTime.Time(windowEnd) })
@@ -57,7 +61,7 @@ public static class ServiceRecordChanges
         if (approveScore is not { } score)
         {
             var pending = Insert(w, community, volunteer, record, minutes, id: null, approval: null);
-            w.Audit("service-record.submitted", $"service-record:{pending.Id}", Submitted(pending));
+            w.Audit(AuditAction.ServiceRecordSubmitted, $"service-record:{pending.Id}", Submitted(pending));
             return pending;
         }
 
@@ -67,8 +71,8 @@ public static class ServiceRecordChanges
         var points = PointAward.For(minutes, version.Rules, record.Category);
         var transactionId = Accrue(w, community.CommunityId, volunteer.Id, id, record.Category, points);
         var row = Insert(w, community, volunteer, record, minutes, id, new Approval(score, points, version.Version, transactionId));
-        w.Audit("service-record.submitted", $"service-record:{row.Id}", Submitted(row));
-        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
+        w.Audit(AuditAction.ServiceRecordSubmitted, $"service-record:{row.Id}", Submitted(row));
+        w.Audit(AuditAction.ServiceRecordApproved, $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
         return row;
     }
 
@@ -119,8 +123,8 @@ public static class ServiceRecordChanges
     /// <summary>pending → approved: values the record by the rule version in force at its start and accrues the points.</summary>
     public static Outcome<ServiceRecordRow> Approve(WriteContext w, CommunityContext community, ServiceRecordRow row, int score)
     {
-        if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Approved) is { } refusal)
+            return Refusal(refusal, row);
         var version = RuleVersion.InForceAt(community.Versions, row.StartedAt)
                       ?? throw new InvalidOperationException($"Record {row.Id} predates every rule version.");
         var points = PointAward.For(row.Minutes, version.Rules, row.Category);
@@ -128,28 +132,28 @@ public static class ServiceRecordChanges
         var approved = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             UPDATE service_records
-            SET status = 'approved', score = @Score, points = @Points, rule_version = @Version, accrual_transaction_id = @TransactionId,
+            SET status = '{RecordStatuses.Approved}', score = @Score, points = @Points, rule_version = @Version, accrual_transaction_id = @TransactionId,
                 decided_by_key_id = @Actor, decided_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Score = score, Points = points, version.Version, TransactionId = transactionId, Actor = w.Caller.KeyId, At = w.NowText });
-        w.Audit("service-record.approved", $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
+        w.Audit(AuditAction.ServiceRecordApproved, $"service-record:{row.Id}", Approved(score, points, version.Version, transactionId));
         return approved;
     }
 
     public static Outcome<ServiceRecordRow> Reject(WriteContext w, ServiceRecordRow row, string reason)
     {
-        if (row.Status != RecordStatuses.Pending)
-            return Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Rejected) is { } refusal)
+            return Refusal(refusal, row);
         var rejected = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
-            UPDATE service_records SET status = 'rejected', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
+            UPDATE service_records SET status = '{RecordStatuses.Rejected}', reason = @Reason, decided_by_key_id = @Actor, decided_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Reason = reason.Trim(), Actor = w.Caller.KeyId, At = w.NowText });
-        w.Audit("service-record.rejected", $"service-record:{row.Id}", new { reason });
+        w.Audit(AuditAction.ServiceRecordRejected, $"service-record:{row.Id}", new { reason });
         return rejected;
     }
 
@@ -159,8 +163,8 @@ public static class ServiceRecordChanges
     /// </summary>
     public static Outcome<ServiceRecordRow> Reverse(WriteContext w, ServiceRecordRow row, string reason)
     {
-        if (row.Status != RecordStatuses.Approved)
-            return Failure.Conflict("record-not-approved", "record-not-approved", new Word(Labels.RecordStatus, row.Status));
+        if (RecordLifecycle.Move(RecordStatuses.Parse(row.Status), RecordStatus.Reversed) is { } refusal)
+            return Refusal(refusal, row);
         long? reversalId = null;
         if (row.AccrualTransactionId is { } accrualId)
         {
@@ -169,14 +173,22 @@ public static class ServiceRecordChanges
         }
         var reversed = w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
-            UPDATE service_records SET status = 'reversed', reason = @Reason, reversal_transaction_id = @ReversalId, reversed_at = @At
+            UPDATE service_records SET status = '{RecordStatuses.Reversed}', reason = @Reason, reversal_transaction_id = @ReversalId, reversed_at = @At
             WHERE id = @Id
             RETURNING {ServiceRecordRow.Columns}
             """,
             new { row.Id, Reason = reason.Trim(), ReversalId = reversalId, At = w.NowText });
-        w.Audit("service-record.reversed", $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
+        w.Audit(AuditAction.ServiceRecordReversed, $"service-record:{row.Id}", new { reason, transactionId = reversalId, reverses = row.AccrualTransactionId });
         return reversed;
     }
+
+    /// <summary>A move the lifecycle refuses, naming the status the record is in.</summary>
+    private static Failure Refusal(RecordRefusal refusal, ServiceRecordRow row) => refusal switch
+    {
+        RecordRefusal.NotPending => Failure.Conflict("record-not-pending", "record-not-pending", new Word(Labels.RecordStatus, row.Status)),
+        RecordRefusal.NotApproved => Failure.Conflict("record-not-approved", "record-not-approved", new Word(Labels.RecordStatus, row.Status)),
+        _ => throw new InvalidOperationException($"A move refused as {refusal}."),
+    };
 
     public static ServiceRecordRow? Find(System.Data.IDbConnection connection, long id) =>
         connection.QuerySingleOrDefault<ServiceRecordRow>($"SELECT {ServiceRecordRow.Columns} FROM service_records WHERE id = @Id", new { Id = id });

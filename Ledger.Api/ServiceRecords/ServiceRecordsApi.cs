@@ -6,6 +6,7 @@ using Ledger.Api.Volunteers;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Api.Communities;
+using Ledger.Core.Records;
 
 namespace Ledger.Api.ServiceRecords;
 
@@ -64,7 +65,7 @@ public static class ServiceRecordsApi
     public static async Task<Results<Created<ServiceRecordResponse>, ProblemHttpResult>> Submit(
         SubmitRecordRequest request, Caller caller, Writer writer)
     {
-        if (request.Approve == true && caller.Role is not (Roles.Staff or Roles.Admin))
+        if (RecordLifecycle.Submit(approveAtOnce: request.Approve == true, byStaff: caller.Role is Roles.Staff or Roles.Admin) is not null)
             return Problems.From(new Failure(403, "forbidden", "approve-needs-staff"));
         var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status201Created, w =>
         {

@@ -6,15 +6,6 @@ using Ledger.Core.Rules;
 
 namespace Ledger.Api.ServiceRecords;
 
-public static class RecordStatuses
-{
-    public const string Pending = "pending";
-    public const string Approved = "approved";
-    public const string Rejected = "rejected";
-    public const string Reversed = "reversed";
-    public static readonly string[] All = [Pending, Approved, Rejected, Reversed];
-}
-
 /// <summary>
 /// POST /service-records. Staff may add <c>approve: true</c> with a <c>score</c> to record and approve in one call.
 /// </summary>
@@ -103,22 +94,20 @@ public sealed record SpanProblem(bool AtEnd, string MessageKey, params object[] 
 
 internal static class RecordRules
 {
-    public const int MinYear = 2000;
-    public const int MaxYear = 2100;
-
     /// <summary>
-    /// The one check of a span's own times, for a record, an activity and an attendance entry alike: years a person
-    /// could mean, the end after the start, at most a day (<see cref="ServiceTime.Shape"/>).
+    /// Core's one check of a span's own times (<see cref="ServiceTime.Shape"/>), for a record, an activity and an
+    /// attendance entry alike, with the field to blame and the message.
     /// </summary>
-    public static SpanProblem? Check(Span span) =>
-        span.Start.Year is < MinYear or > MaxYear ? new SpanProblem(false, "rule-out-of-range", MinYear, MaxYear)
-        : span.End.Year is < MinYear or > MaxYear ? new SpanProblem(true, "rule-out-of-range", MinYear, MaxYear)
-        : ServiceTime.Shape(span) is { } problem ? Of(problem)
-        : null;
+    public static SpanProblem? Check(Span span) => ServiceTime.Shape(span) is { } problem ? Of(problem) : null;
 
-    public static SpanProblem Of(RecordProblem shape) => shape == RecordProblem.TooLong
-        ? new SpanProblem(true, "record-too-long", ServiceTime.MaxRecordMinutes)
-        : new SpanProblem(true, "end-after-start");
+    public static SpanProblem Of(RecordProblem shape) => shape switch
+    {
+        RecordProblem.StartOutOfRange => new SpanProblem(false, "rule-out-of-range", ServiceTime.MinYear, ServiceTime.MaxYear),
+        RecordProblem.EndOutOfRange => new SpanProblem(true, "rule-out-of-range", ServiceTime.MinYear, ServiceTime.MaxYear),
+        RecordProblem.TooLong => new SpanProblem(true, "record-too-long", ServiceTime.MaxRecordMinutes),
+        RecordProblem.EndBeforeStart => new SpanProblem(true, "end-after-start"),
+        _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "Not a problem of a span's own times."),
+    };
 
     /// <summary>Runs <see cref="Check"/> in a validator, naming the request's own fields.</summary>
     public static void ValidSpan<T>(this AbstractValidator<T> validator, Func<T, Span> span, string startField, string endField) =>

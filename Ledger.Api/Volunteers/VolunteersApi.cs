@@ -9,6 +9,7 @@ using Ledger.Api.Storage;
 using Ledger.Api.ServiceRecords;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ledger.Core.Audit;
 
 namespace Ledger.Api.Volunteers;
 
@@ -78,7 +79,7 @@ public static class VolunteersApi
             var row = c.QuerySingle<VolunteerRow>(
                 $"""
                 INSERT INTO volunteers (community_id, member_code, name, phone, wechat_open_id, grid, building_group, skills, echelon, status, created_at, updated_at)
-                VALUES (@CommunityId, @MemberCode, @Name, @Phone, @WechatOpenId, @Grid, @BuildingGroup, @Skills, @Echelon, 'active', @At, @At)
+                VALUES (@CommunityId, @MemberCode, @Name, @Phone, @WechatOpenId, @Grid, @BuildingGroup, @Skills, @Echelon, '{VolunteerStatuses.Active}', @At, @At)
                 RETURNING {VolunteerRow.Columns}
                 """,
                 new
@@ -94,7 +95,7 @@ public static class VolunteersApi
                     request.Echelon,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(masked: true));
+            w.Audit(AuditAction.VolunteerCreated, $"volunteer:{row.Id}", row.ToResponse(masked: true));
             return row.ToResponse();
         });
         return outcome.ToCreated();
@@ -228,7 +229,7 @@ public static class VolunteersApi
                     request.Status,
                     At = w.NowText,
                 });
-            w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
+            w.Audit(AuditAction.VolunteerUpdated, $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
             return after.ToResponse();
         });
         return outcome.ToOk();

@@ -1,13 +1,5 @@
 namespace Ledger.Core.Ledger;
 
-public enum AccountKind
-{
-    Volunteer,
-    Issuance,
-    Redemption,
-    Expiry,
-}
-
 /// <summary>
 /// An account: a volunteer's, or one of a community's own (issuance: points created; redemption: points spent at the
 /// counter; expiry: points that lapsed). Written as "volunteer:42" or "community:7:issuance".
@@ -21,21 +13,10 @@ public readonly record struct AccountRef(long CommunityId, AccountKind Kind, lon
 
     public override string ToString() => Kind == AccountKind.Volunteer
         ? $"volunteer:{VolunteerId}"
-        : $"community:{CommunityId}:{Kind.ToString().ToLowerInvariant()}";
+        : $"community:{CommunityId}:{Kind.Name()}";
 }
 
 public readonly record struct Posting(AccountRef Account, long Amount);
-
-public enum TransactionKind
-{
-    Accrual,
-    Reversal,
-    Redemption,
-    Cancellation,
-    Adjustment,
-    Expiry,
-    Transfer,
-}
 
 /// <summary>
 /// A balanced set of postings. The constructor is the double-entry rule: at least two postings, none zero, summing to

@@ -74,19 +74,59 @@ public readonly record struct BalanceMove(long AccountId, long Before, long Afte
 /// <summary>Points of one year put into (positive) or taken from (negative) an account's lots.</summary>
 public readonly record struct LotMove(long AccountId, int Year, long Amount);
 
+/// <summary>Which years a transaction takes from a volunteer's lots.</summary>
+public enum LotDraw
+{
+    /// <summary>The oldest first: the points that would lapse soonest are spent first.</summary>
+    OldestFirst,
+
+    /// <summary>The years the undone transaction credited first, then the oldest.</summary>
+    CreditedYearsFirst,
+}
+
+/// <summary>Which years a transaction puts into a volunteer's lots.</summary>
+public enum LotCredit
+{
+    /// <summary>Earned now: this year's lot.</summary>
+    ThisYear,
+
+    /// <summary>Back into the years the undone transaction took them from.</summary>
+    YearsTaken,
+
+    /// <summary>The years the giver's lots gave up: giving points away never extends their life.</summary>
+    GiversYears,
+}
+
 /// <summary>
 /// Which years' lots a transaction moves. How much moves follows from the balances (<see cref="Lots.Change"/>); which
-/// years depends on the kind: spending takes the oldest first; a gift carries its years to the receiver (giving points
-/// away never extends their life); a reversal takes back from the years it credited first; a cancellation puts points
-/// back into the years they were taken from; anything else earned lands in this year.
+/// years depends on the kind (<see cref="RuleFor"/>): spending takes the oldest first; a gift carries its years to the
+/// receiver (giving points away never extends their life); a reversal takes back from the years it credited first; a
+/// cancellation puts points back into the years they were taken from; anything else earned lands in this year.
 /// </summary>
 public static class LotPlan
 {
+    /// <summary>
+    /// The years each kind draws and credits. A kind that never moves a volunteer's balance one way still names the
+    /// ordinary rule for it, so that every kind has an answer and a new kind must be given one.
+    /// </summary>
+    public static (LotDraw Draw, LotCredit Credit) RuleFor(TransactionKind kind) => kind switch
+    {
+        TransactionKind.Accrual => (LotDraw.OldestFirst, LotCredit.ThisYear),
+        TransactionKind.Reversal => (LotDraw.CreditedYearsFirst, LotCredit.ThisYear),
+        TransactionKind.Redemption => (LotDraw.OldestFirst, LotCredit.ThisYear),
+        TransactionKind.Cancellation => (LotDraw.OldestFirst, LotCredit.YearsTaken),
+        TransactionKind.Adjustment => (LotDraw.OldestFirst, LotCredit.ThisYear),
+        TransactionKind.Expiry => (LotDraw.OldestFirst, LotCredit.ThisYear),
+        TransactionKind.Transfer => (LotDraw.OldestFirst, LotCredit.GiversYears),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A transaction kind without a lot rule."),
+    };
+
     /// <param name="lots">The current lots of every account whose lots shrink.</param>
     /// <param name="original">For a reversal or cancellation: the lot moves of the transaction it undoes, per account.</param>
     public static IReadOnlyList<LotMove> For(TransactionKind kind, int thisYear, IReadOnlyList<BalanceMove> moves,
         IReadOnlyDictionary<long, IReadOnlyList<Lot>> lots, IReadOnlyDictionary<long, IReadOnlyList<LotShare>> original)
     {
+        var (draw, credit) = RuleFor(kind);
         var plan = new List<LotMove>();
         var taken = new List<LotShare>();
         foreach (var move in moves.Where(m => m.LotChange < 0))
@@ -94,7 +134,7 @@ public static class LotPlan
             var available = lots.TryGetValue(move.AccountId, out var l) ? l.ToList() : [];
             var amount = -move.LotChange;
             var shares = new List<LotShare>();
-            if (kind == TransactionKind.Reversal && original.TryGetValue(move.AccountId, out var undone))
+            if (draw == LotDraw.CreditedYearsFirst && original.TryGetValue(move.AccountId, out var undone))
             {
                 foreach (var credited in undone.Where(s => s.Amount > 0))
                 {
@@ -112,11 +152,11 @@ public static class LotPlan
 
         foreach (var move in moves.Where(m => m.LotChange > 0))
         {
-            IEnumerable<LotShare> source = kind switch
+            IEnumerable<LotShare> source = credit switch
             {
-                TransactionKind.Cancellation when original.TryGetValue(move.AccountId, out var undone) =>
+                LotCredit.YearsTaken when original.TryGetValue(move.AccountId, out var undone) =>
                     undone.Where(s => s.Amount < 0).Select(s => s with { Amount = -s.Amount }),
-                TransactionKind.Transfer => taken,
+                LotCredit.GiversYears => taken,
                 _ => [],
             };
             var shares = Lots.KeepNewest(source, move.LotChange).ToList();

@@ -3,6 +3,10 @@ namespace Ledger.Core.Rules;
 /// <summary>Why a service record cannot be taken. Each has the contract's error code.</summary>
 public enum RecordProblem
 {
+    /// <summary>A start in a year no one could mean (<see cref="ServiceTime.MinYear"/>–<see cref="ServiceTime.MaxYear"/>): a malformed request.</summary>
+    StartOutOfRange,
+    /// <summary>An end in a year no one could mean.</summary>
+    EndOutOfRange,
     /// <summary>The end not after the start: a malformed request.</summary>
     EndBeforeStart,
     /// <summary>Longer than <see cref="ServiceTime.MaxRecordMinutes"/>: a typing error, not a shift.</summary>
@@ -19,7 +23,7 @@ public static class RecordProblems
 {
     public static string Code(this RecordProblem problem) => problem switch
     {
-        RecordProblem.EndBeforeStart or RecordProblem.TooLong => "validation",
+        RecordProblem.StartOutOfRange or RecordProblem.EndOutOfRange or RecordProblem.EndBeforeStart or RecordProblem.TooLong => "validation",
         RecordProblem.OutsideActivity => "outside-activity",
         RecordProblem.TooShort => "too-short",
         RecordProblem.OverlappingRecord => "overlapping-record",
@@ -62,9 +66,18 @@ public static class ServiceTime
     /// <summary>A single record longer than a day is a typing error, not a shift.</summary>
     public const int MaxRecordMinutes = 1440;
 
-    /// <summary>What is wrong with a span on its own, before any rule: the end not after the start, or longer than a day.</summary>
+    /// <summary>The years a person could mean: outside them a time is a typing error (or year 1 of a missing field).</summary>
+    public const int MinYear = 2000;
+    public const int MaxYear = 2100;
+
+    /// <summary>
+    /// What is wrong with a span on its own, before any rule: a year no one could mean, the end not after the start,
+    /// or longer than a day. The one check of a span's own times, for a record, an activity and an attendance entry alike.
+    /// </summary>
     public static RecordProblem? Shape(Span record) =>
-        record.End <= record.Start ? RecordProblem.EndBeforeStart
+        record.Start.Year is < MinYear or > MaxYear ? RecordProblem.StartOutOfRange
+        : record.End.Year is < MinYear or > MaxYear ? RecordProblem.EndOutOfRange
+        : record.End <= record.Start ? RecordProblem.EndBeforeStart
         : record.End - record.Start > TimeSpan.FromMinutes(MaxRecordMinutes) ? RecordProblem.TooLong
         : null;
 

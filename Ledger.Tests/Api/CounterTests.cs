@@ -302,4 +302,20 @@ public sealed class CounterTests
             Assert.That(csv.Rows.Single()[8], Is.EqualTo("1"), "numbers are not escaped");
         }
     }
+
+    [Test]
+    public async Task Redeem_AtAPriceBeyondAnyBalance_Returns409InsufficientPoints_AndTakesNothing()
+    {
+        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var reward = await Reward(10, 10);
+        // The API caps a price at 1,000,000; only a row edited by hand gets a price that overflows when multiplied.
+        using (var db = _app.OpenDatabase())
+            db.Execute("UPDATE rewards SET points_cost = @Cost WHERE id = @Id", new { Cost = long.MaxValue, Id = reward });
+
+        var problem = await Seed.Problem(await _app.Client(_staff, "en").PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 }),
+            HttpStatusCode.Conflict, "insufficient-points");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("the balance is 100").And.Contain(((Int128)long.MaxValue * 2).ToString()));
+        Assert.That(await Balance(v), Is.EqualTo(100));
+        Assert.That(await Stock(reward), Is.EqualTo(10));
+    }
 }

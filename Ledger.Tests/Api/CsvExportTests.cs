@@ -4,9 +4,10 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
-using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
+using Ledger.Core.Counter;
 using Ledger.Core.Ledger;
+using Ledger.Core.Records;
 using Ledger.Tests.Builders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -366,8 +367,8 @@ public sealed class CsvExportTests
             Assert.That(RecordStatuses.All, Is.SubsetOf(Labels.RecordStatus.Codes));
             Assert.That(VolunteerStatuses.All, Is.SubsetOf(Labels.VolunteerStatus.Codes));
             Assert.That(Echelons.All, Is.SubsetOf(Labels.Echelon.Codes));
-            Assert.That(Ledger.Api.Points.PointsLedger.KindNames, Is.SubsetOf(Labels.TransactionKind.Codes));
-            Assert.That(Ledger.Api.Redemptions.RedemptionStatuses.All, Is.SubsetOf(Labels.RedemptionStatus.Codes));
+            Assert.That(TransactionKinds.All, Is.SubsetOf(Labels.TransactionKind.Codes));
+            Assert.That(RedemptionStatuses.All, Is.SubsetOf(Labels.RedemptionStatus.Codes));
             foreach (var kind in Enum.GetValues<AccountKind>())
                 Assert.That(Labels.Account(new AccountRef(1, kind, kind == AccountKind.Volunteer ? 7 : null), null), Does.Match(@"\p{IsCJKUnifiedIdeographs}"), kind.ToString());
         });

@@ -3,11 +3,11 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
-using Ledger.Api.Points;
-using Ledger.Api.Redemptions;
 using Ledger.Api.Rules;
-using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
+using Ledger.Core.Counter;
+using Ledger.Core.Ledger;
+using Ledger.Core.Records;
 
 namespace Ledger.Tests.Api;
 
@@ -95,8 +95,8 @@ public sealed class OpenApiDocumentTests
         Assert.That(Enum("VolunteerResponse", "status"), Is.EqualTo(VolunteerStatuses.All));
         Assert.That(Enum("ServiceRecordResponse", "status"), Is.EqualTo(RecordStatuses.All));
         Assert.That(Enum("RedemptionListItem", "status"), Is.EqualTo(RedemptionStatuses.All));
-        Assert.That(Enum("TransactionResponse", "kind"), Is.EqualTo(PointsLedger.KindNames));
-        Assert.That(Enum("VolunteerLedgerItem", "kind"), Is.EqualTo(PointsLedger.KindNames));
+        Assert.That(Enum("TransactionResponse", "kind"), Is.EqualTo(TransactionKinds.All));
+        Assert.That(Enum("VolunteerLedgerItem", "kind"), Is.EqualTo(TransactionKinds.All));
         Assert.That(Enum("ApiKeyResponse", "role"), Is.EqualTo(Roles.All));
         Assert.That(Enum("RulesResponse", "expiry"), Is.EqualTo(RulesBody.Expiries));
         Assert.That(Enum("GradeResponse", "grade"), Is.EqualTo(new[] { "needs-improvement", "qualified", "good", "excellent" }));

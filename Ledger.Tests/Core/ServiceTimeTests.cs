@@ -156,6 +156,33 @@ public sealed class ServiceTimeTests
         Assert.That(ServiceTime.Shape(new Span(Local(12, 9), Local(13, 9).AddMilliseconds(1))), Is.EqualTo(RecordProblem.TooLong));
     }
 
+    // A record (or an activity, or an attendance entry) starting 09:00 local on 12 June 2026.
+    [TestCase(1440 * 60_000L, null, TestName = "Exactly 1,440 minutes")]
+    [TestCase(1440 * 60_000L + 1, RecordProblem.TooLong, TestName = "1,440 minutes and a millisecond")]
+    [TestCase(1439 * 60_000L, null, TestName = "1,439 minutes")]
+    [TestCase(1L, null, TestName = "A millisecond: the minimum is a rule, not the shape")]
+    [TestCase(0L, RecordProblem.EndBeforeStart, TestName = "Ends as it starts")]
+    [TestCase(-60_000L, RecordProblem.EndBeforeStart, TestName = "Ends before it starts")]
+    public void Shape_AtMostADay_EndingAfterItStarts(long milliseconds, RecordProblem? expected)
+    {
+        var start = Local(12, 9);
+        Assert.That(ServiceTime.Shape(new Span(start, start.AddMilliseconds(milliseconds))), Is.EqualTo(expected));
+    }
+
+    [TestCase("1999-12-31T23:30:00+00:00", "2000-01-01T00:30:00+00:00", RecordProblem.StartOutOfRange)]
+    [TestCase("2000-01-01T00:00:00+00:00", "2000-01-01T01:00:00+00:00", null)]
+    [TestCase("2100-12-31T22:00:00+00:00", "2100-12-31T23:00:00+00:00", null)]
+    [TestCase("2100-12-31T23:30:00+00:00", "2101-01-01T00:30:00+00:00", RecordProblem.EndOutOfRange)]
+    [TestCase("0001-01-01T00:00:00+00:00", "2026-06-12T09:00:00+08:00", RecordProblem.StartOutOfRange, TestName = "A start left out (year 1)")]
+    public void Shape_OnlyYearsAPersonCouldMean(string start, string end, RecordProblem? expected)
+    {
+        var span = new Span(DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(ServiceTime.Shape(span), Is.EqualTo(expected));
+        Assert.That(ServiceTime.Check(Rules, Shanghai, Now, span, []).Problem is RecordProblem.StartOutOfRange or RecordProblem.EndOutOfRange,
+            Is.EqualTo(expected is not null), "the full check begins with the shape");
+    }
+
     // A 07:00–09:00 activity: attendance must lie within it.
     [TestCase(6, 0, 10, 0, RecordProblem.OutsideActivity)]
     [TestCase(6, 59, 8, 0, RecordProblem.OutsideActivity)]
@@ -180,6 +207,9 @@ public sealed class ServiceTimeTests
         Assert.That(RecordProblem.TooOld.Code(), Is.EqualTo("too-old"));
         Assert.That(RecordProblem.OutsideActivity.Code(), Is.EqualTo("outside-activity"));
         Assert.That(RecordProblem.TooLong.Code(), Is.EqualTo("validation"));
+        Assert.That(RecordProblem.EndBeforeStart.Code(), Is.EqualTo("validation"));
+        Assert.That(RecordProblem.StartOutOfRange.Code(), Is.EqualTo("validation"));
+        Assert.That(RecordProblem.EndOutOfRange.Code(), Is.EqualTo("validation"));
     }
 
     [Test]
