@@ -163,7 +163,7 @@ public static class PointsApi
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Adjust(long id, AdjustmentRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var volunteer = VolunteerQueries.ById(w.Connection, id);
             if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
@@ -177,12 +177,11 @@ public static class PointsApi
             w.Audit("points.adjusted", $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Transfer(long id, TransferRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var giver = VolunteerQueries.ById(w.Connection, id);
             if (giver is null || !caller.CanAccess(giver.CommunityId))
@@ -205,7 +204,6 @@ public static class PointsApi
             w.Audit("points.transferred", $"volunteer:{id}", new { to = receiver.Id, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<IResult> Transactions(

@@ -47,7 +47,7 @@ public static class RedemptionsApi
 
     public static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(RedeemRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<RedemptionResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<RedemptionResponse>(caller, w =>
         {
             var volunteer = request.VolunteerId is { } volunteerId
                 ? VolunteerQueries.ById(w.Connection, volunteerId)
@@ -90,12 +90,11 @@ public static class RedemptionsApi
             w.Audit("redemption.completed", $"redemption:{id}", response);
             return response;
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<CancellationResponse>, ProblemHttpResult>> Cancel(long id, CancelRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<CancellationResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<CancellationResponse>(caller, w =>
         {
             var row = Find(w.Connection, id);
             if (row is null || !caller.CanAccess(row.CommunityId))
@@ -115,7 +114,6 @@ public static class RedemptionsApi
             w.Audit("redemption.cancelled", $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
             return new CancellationResponse(id, row.ReceiptNo, RedemptionStatuses.Cancelled, posted.TransactionId, balanceAfter);
         });
-        return outcome.ToOk();
     }
 
     private const string Select =

@@ -145,7 +145,8 @@ public static class Certificates
             return Page(ToResponse(issued, checkBase));
         if (!Policies.RolesOf[Policies.Write].Contains(caller.Role))
             return Problems.From(new Failure(404, "not-found", "certificate-not-issued", current.Value.Year));
-        var outcome = await IssueNow(writer, caller, id, current.Value.Year, checkBase, StatusCodes.Status200OK);
+        // A GET carries no Idempotency-Key: there is no answer to store, only the certificate to print.
+        var outcome = await writer.Run(caller, IssueNow(id, current.Value.Year, checkBase));
         return outcome.IsSuccess ? Page(outcome.Value) : Problems.From(outcome.Failure!);
     }
 
@@ -160,15 +161,16 @@ public static class Certificates
         var checkBase = address.Base(request);
         if (current.Value.Issued is { } issued)
             return TypedResults.Ok(ToResponse(issued, checkBase));
-        var outcome = await IssueNow(writer, caller, id, current.Value.Year, checkBase, StatusCodes.Status201Created);
-        return outcome.IsSuccess ? TypedResults.Created(outcome.Value.CheckUrl, outcome.Value) : Problems.From(outcome.Failure!);
+        var created = await writer.Create(caller, IssueNow(id, current.Value.Year, checkBase), c => c.CheckUrl);
+        return created.Result is Created<CertificateResponse> c ? c : (ProblemHttpResult)created.Result;
     }
 
-    private static Task<Outcome<CertificateResponse>> IssueNow(Writer writer, Caller caller, long id, int year, string checkBase, int status) =>
-        writer.Run<CertificateResponse>(caller, status, w =>
+    /// <summary>The unit that issues the certificate of a year; printing and the POST share it.</summary>
+    private static Func<WriteContext, Outcome<CertificateResponse>> IssueNow(long id, int year, string checkBase) =>
+        w =>
         {
             // Asked again inside the unit: the figures may have moved, or a twin request issued it, since the read.
-            var current = Current(w.Connection, id, year, caller, w.Now);
+            var current = Current(w.Connection, id, year, w.Caller, w.Now);
             if (!current.IsSuccess)
                 return current.Failure!;
             var f = current.Value;
@@ -183,7 +185,7 @@ public static class Certificates
                 new { Code = code, Id = id, C = f.CommunityId, f.Year, f.Minutes, f.Stars, f.Categories, At = w.NowText, f.Name });
             w.Audit("certificate.issued", $"volunteer:{id}", new { code, year = f.Year, minutes = f.Minutes, stars = f.Stars });
             return ToResponse(w.Connection.QuerySingle<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = code }), checkBase);
-        });
+        };
 
     public static async Task<Results<Ok<CertificateResponse>, HtmlPage, ProblemHttpResult>> Verify(
         string code, Database database, PublicAddress address, HttpContext http)

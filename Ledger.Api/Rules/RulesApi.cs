@@ -49,7 +49,7 @@ public static class RulesApi
         long id, PutRulesRequest request, Caller caller, Writer writer)
     {
         var rules = request.ToRuleSet();
-        var outcome = await writer.Run<RulesResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<RulesResponse>(caller, w =>
         {
             var latest = w.Connection.QuerySingleOrDefault<RuleVersionRow>(
                 """
@@ -70,7 +70,6 @@ public static class RulesApi
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<RulesOverview>, ProblemHttpResult>> Get(

@@ -63,12 +63,27 @@ public sealed class Writer : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in the next batch. On success with an Idempotency-Key, the answer is stored with
-    /// the change (as <paramref name="successStatus"/>), so a replay can never find one without the other.
+    /// Runs <paramref name="work"/> in the next batch, for a unit whose value is no HTTP answer (the bootstrap key, the
+    /// scheduled jobs, a page that issues on demand). Nothing is stored for an idempotent replay, so a request that
+    /// carries an Idempotency-Key must go through one of the answers in <see cref="WriteAnswers"/> instead.
     /// </summary>
-    public async Task<Outcome<T>> Run<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work)
+    public Task<Outcome<T>> Run<T>(Caller caller, Func<WriteContext, Outcome<T>> work)
     {
-        var item = new WorkItem<T>(caller, successStatus, work);
+        if (caller.Idempotency is not null)
+            throw new InvalidOperationException("A request with an Idempotency-Key must state its answer: use writer.Create, Update or Delete.");
+        return Enqueue(new WorkItem<T>(caller, null, work));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch. On success with an Idempotency-Key, the answer is stored with
+    /// the change (as <paramref name="successStatus"/>), so a replay can never find one without the other. Only
+    /// <see cref="WriteAnswers"/> calls it: each of its answers names the status once, beside the result it builds.
+    /// </summary>
+    internal Task<Outcome<T>> RunAnswering<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work) =>
+        Enqueue(new WorkItem<T>(caller, successStatus, work));
+
+    private async Task<Outcome<T>> Enqueue<T>(WorkItem<T> item)
+    {
         try
         {
             await _queue.Writer.WriteAsync(item);
@@ -196,7 +211,8 @@ public sealed class Writer : IDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class WorkItem<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work) : WorkItem(caller)
+    /// <param name="successStatus">The status a replay answers with; null for a unit that stores no answer.</param>
+    private sealed class WorkItem<T>(Caller caller, int? successStatus, Func<WriteContext, Outcome<T>> work) : WorkItem(caller)
     {
         private readonly TaskCompletionSource<Outcome<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Outcome<T> _outcome;
@@ -225,8 +241,8 @@ public sealed class Writer : IDisposable
             _outcome = work(context);
             if (!_outcome.IsSuccess)
                 return false;
-            if (ticket is not null)
-                Idempotency.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
+            if (ticket is not null && successStatus is { } status)
+                Idempotency.Store(context, ticket, status, context.Serialize(_outcome.Value));
             return true;
         }
 

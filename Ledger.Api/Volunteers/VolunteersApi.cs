@@ -62,7 +62,7 @@ public static class VolunteersApi
     {
         if (!caller.CanAccess(request.CommunityId))
             return Problems.From(Failure.Forbidden());
-        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<VolunteerResponse>(caller, w =>
         {
             var c = w.Connection;
             if (!CommunityQueries.Exists(c, request.CommunityId))
@@ -98,7 +98,6 @@ public static class VolunteersApi
             w.Audit("volunteer.created", $"volunteer:{row.Id}", row.ToResponse(masked: true));
             return row.ToResponse();
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
@@ -196,7 +195,7 @@ public static class VolunteersApi
         // A mini-program registers a volunteer under the name they give; correcting it afterwards is the community's call.
         if (request.Name is not null && caller.Role is not (Roles.Staff or Roles.Admin))
             return Problems.From(new Failure(403, "forbidden", "rename-needs-staff"));
-        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<VolunteerResponse>(caller, w =>
         {
             var before = VolunteerQueries.ById(w.Connection, id);
             if (before is null || !caller.CanAccess(before.CommunityId))
@@ -232,7 +231,6 @@ public static class VolunteersApi
             w.Audit("volunteer.updated", $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
             return after.ToResponse();
         });
-        return outcome.ToOk();
     }
 
     /// <summary>Another community's volunteer answers 404, not 403: ids and openids should not confirm who exists elsewhere.</summary>
