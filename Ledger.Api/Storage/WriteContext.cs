@@ -17,10 +17,14 @@ public sealed class WriteContext
 {
     private readonly JsonSerializerOptions _json;
 
-    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json)
+    /// <summary>Rows the connection has changed so far; only differences mean anything.</summary>
+    private readonly Func<int> _changes;
+
+    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json, Func<int> changes)
     {
         Connection = connection;
         _json = json;
+        _changes = changes;
     }
 
     public System.Data.Common.DbConnection Connection { get; }
@@ -116,11 +120,22 @@ public sealed class WriteContext
 
     private readonly List<Action> _afterCommit = new();
     private Mark _unitMark;
+    private int _changesAtUnitStart;
 
     /// <summary>Runs once the unit's batch is durable (caches to drop, for instance); not at all if the unit rolls back.</summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
-    internal void BeginUnit() => _unitMark = Snapshot();
+    internal void BeginUnit()
+    {
+        _unitMark = Snapshot();
+        _changesAtUnitStart = _changes();
+    }
+
+    /// <summary>
+    /// The unit's work changed rows but left no audit event (one written by a part that rolled back does not count:
+    /// the audit head follows the savepoints). Asked once the work is done, before the writer's own bookkeeping.
+    /// </summary>
+    internal bool ChangedWithoutAudit => _auditHead == _unitMark.AuditHead && _changes() != _changesAtUnitStart;
 
     internal void RollBackUnit() => Restore(_unitMark);
 
