@@ -117,7 +117,7 @@ public static class ActivitiesApi
         return await writer.Update<AttendanceResponse>(caller, w =>
         {
             var activity = w.Connection.QuerySingleOrDefault<ActivityRow>($"SELECT {ActivityRow.Columns} FROM activities WHERE id = @Id", new { Id = id });
-            if (activity is null || !caller.CanAccess(activity.CommunityId))
+            if (activity is null || !w.Caller.CanAccess(activity.CommunityId))
                 return Failure.NotFound("activity", id);
             var community = CommunityContext.Load(w.Connection, activity.CommunityId)!;
 

@@ -119,7 +119,7 @@ public sealed class ExpiryJob(Writer writer, Database database, TimeProvider clo
         {
             try
             {
-                var outcome = await writer.Run(Caller.System("expiry-job"), w => Expiry.Run(w, community, clock.GetUtcNow()));
+                var outcome = await writer.Run(Caller.System("expiry-job"), w => Expiry.Run(w, community, w.Now));
                 if (outcome.IsSuccess && outcome.Value.ExpiredPoints > 0)
                     logger.LogInformation("Expired {Points} points of {Volunteers} volunteers in community {Community}",
                         outcome.Value.ExpiredPoints, outcome.Value.Transactions, community);

@@ -166,7 +166,7 @@ public static class PointsApi
         return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var volunteer = VolunteerQueries.ById(w.Connection, id);
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", id);
             // Only a reversal of hours may push a balance below zero; a correction never does.
             var balance = PointsLedger.Balance(w.Connection, id);
@@ -184,7 +184,7 @@ public static class PointsApi
         return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var giver = VolunteerQueries.ById(w.Connection, id);
-            if (giver is null || !caller.CanAccess(giver.CommunityId))
+            if (giver is null || !w.Caller.CanAccess(giver.CommunityId))
                 return Failure.NotFound("volunteer", id);
             if (request.ToVolunteerId == id)
                 return Failure.Invalid("toVolunteerId", "self-transfer");

@@ -52,7 +52,7 @@ public static class RedemptionsApi
             var volunteer = request.VolunteerId is { } volunteerId
                 ? VolunteerQueries.ById(w.Connection, volunteerId)
                 : MemberCode.Normalize(request.MemberCode) is { } code ? VolunteerQueries.ByCode(w.Connection, code) : null;
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", (object?)request.VolunteerId ?? request.MemberCode);
             var reward = RewardQueries.ById(w.Connection, request.RewardId);
             if (reward is null || reward.CommunityId != volunteer.CommunityId)
@@ -97,7 +97,7 @@ public static class RedemptionsApi
         return await writer.Update<CancellationResponse>(caller, w =>
         {
             var row = Find(w.Connection, id);
-            if (row is null || !caller.CanAccess(row.CommunityId))
+            if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
             if (row.Status == RedemptionStatuses.Cancelled)
                 return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");

@@ -64,7 +64,7 @@ public static class RewardsApi
         return await writer.Update<RewardResponse>(caller, w =>
         {
             var before = RewardQueries.ById(w.Connection, id);
-            if (before is null || !caller.CanAccess(before.CommunityId))
+            if (before is null || !w.Caller.CanAccess(before.CommunityId))
                 return Failure.NotFound("reward", id);
             if (request.StockDelta is { } delta && before.Stock + delta < 0)
                 return Failure.Invalid("stockDelta", "stock-below-zero", before.Stock);

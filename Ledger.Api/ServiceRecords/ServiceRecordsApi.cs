@@ -70,7 +70,7 @@ public static class ServiceRecordsApi
         return await writer.Create<ServiceRecordResponse>(caller, w =>
         {
             var volunteer = VolunteerQueries.ById(w.Connection, request.VolunteerId);
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", request.VolunteerId);
             if (request.ActivityId is { } activityId
                 && w.Connection.ExecuteScalar<long?>("SELECT community_id FROM activities WHERE id = @Id", new { Id = activityId }) != volunteer.CommunityId)
@@ -104,7 +104,7 @@ public static class ServiceRecordsApi
         writer.Update<T>(caller, w =>
         {
             var row = ServiceRecordChanges.Find(w.Connection, id);
-            if (row is null || !caller.CanAccess(row.CommunityId))
+            if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("service-record", id);
             var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
             return changed.IsSuccess ? answer(changed.Value) : changed.Failure!;

@@ -72,7 +72,7 @@ public static class VolunteersApi
             if (request.WechatOpenId is not null
                 && c.QuerySingleOrDefault<(long Id, long CommunityId)?>("SELECT id, community_id FROM volunteers WHERE wechat_open_id = @OpenId",
                     new { OpenId = request.WechatOpenId }) is { } taken)
-                return caller.CanAccess(taken.CommunityId)
+                return w.Caller.CanAccess(taken.CommunityId)
                     ? Failure.Conflict("duplicate-openid", "duplicate-openid", taken.Id)
                     : Failure.Conflict("duplicate-openid", "duplicate-openid-elsewhere");
 
@@ -198,7 +198,7 @@ public static class VolunteersApi
         return await writer.Update<VolunteerResponse>(caller, w =>
         {
             var before = VolunteerQueries.ById(w.Connection, id);
-            if (before is null || !caller.CanAccess(before.CommunityId))
+            if (before is null || !w.Caller.CanAccess(before.CommunityId))
                 return Failure.NotFound("volunteer", id);
             var after = w.Connection.QuerySingle<VolunteerRow>(
                 $"""
