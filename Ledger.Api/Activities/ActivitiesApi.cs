@@ -119,7 +119,7 @@ public static class ActivitiesApi
             var activity = w.Connection.QuerySingleOrDefault<ActivityRow>($"SELECT {ActivityRow.Columns} FROM activities WHERE id = @Id", new { Id = id });
             if (activity is null || !w.Caller.CanAccess(activity.CommunityId))
                 return Failure.NotFound("activity", id);
-            var community = CommunityContext.Load(w.Connection, activity.CommunityId)!;
+            var community = w.Community(activity.CommunityId)!;
 
             var recorded = new List<AttendanceRecorded>();
             var rejected = new List<AttendanceRejected>();

@@ -50,7 +50,7 @@ public static class Expiry
 
     public static Outcome<ExpirePointsResponse> Run(WriteContext w, long communityId, DateTimeOffset asOf)
     {
-        var community = CommunityContext.Load(w.Connection, communityId);
+        var community = w.Community(communityId);
         if (community is null)
             return Failure.NotFound("community", communityId);
         var rules = RuleVersion.InForceAt(community.Versions, asOf)?.Rules;

@@ -57,7 +57,7 @@ public static class PointsApi
         return app;
     }
 
-    public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, TimeProvider clock)
+    public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, CommunityContexts communities, TimeProvider clock)
     {
         await using var connection = await database.OpenReadAsync();
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
@@ -65,7 +65,7 @@ public static class PointsApi
         // One read transaction: the balance and the hours come from the same committed state.
         var (balance, approvedMinutes, stats, rules, expiring) = Database.Snapshot(connection, () =>
         {
-            var community = CommunityContext.Load(connection, communityId)!;
+            var community = communities.Load(connection, communityId)!;
             var now = clock.GetUtcNow();
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
@@ -115,7 +115,7 @@ public static class PointsApi
     /// native calls a row.
     /// </remarks>
     public static async Task<IResult> VolunteerLedger(
-        long id, Caller caller, Database database, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format, string? cursor, int? limit)
+        long id, Caller caller, Database database, CommunityContexts communities, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -141,7 +141,7 @@ public static class PointsApi
                 JOIN statement_lines s ON s.account_id = a.id
                 {filters.Sql}
                 ORDER BY s.posting_id DESC
-                """, filters.Parameters), CommunityContext.Zones(database));
+                """, filters.Parameters), communities.Zones(database));
         // Read with typed getters rather than mapped: two columns a row, one native call fewer each.
         var rows = new List<(long PostingId, RawJson Item)>(page.Value.Take);
         using (var reader = connection.ExecuteReader(
@@ -207,7 +207,7 @@ public static class PointsApi
     }
 
     public static async Task<IResult> Transactions(
-        Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
         string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -238,7 +238,7 @@ public static class PointsApi
                 LEFT JOIN volunteers v ON v.id = a.volunteer_id
                 {filters.Sql}
                 ORDER BY t.id DESC, p.id
-                """, filters.Parameters), CommunityContext.Zones(database));
+                """, filters.Parameters), communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var (transactions, postings) = Database.Snapshot(connection, () =>

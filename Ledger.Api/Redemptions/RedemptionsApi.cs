@@ -100,7 +100,7 @@ public static class RedemptionsApi
             if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
             if (row.Status == RedemptionStatuses.Cancelled)
-                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, w.Community(row.CommunityId)!.Zone) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
             var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
@@ -126,7 +126,7 @@ public static class RedemptionsApi
         """;
 
     public static async Task<IResult> List(
-        Caller caller, Database database, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -145,7 +145,7 @@ public static class RedemptionsApi
         var sql = $"{Select} {filters.Sql} ORDER BY r.id DESC";
 
         if (csv)
-            return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
+            return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<RedemptionRow>(sql + " " + Dialect.LimitTake, filters.Parameters);
@@ -175,7 +175,7 @@ public static class RedemptionsApi
     /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
     private static string NextReceiptNo(WriteContext w, long communityId)
     {
-        var zone = CommunityContext.Load(w.Connection, communityId)!.Zone;
+        var zone = w.Community(communityId)!.Zone;
         var year = ServiceTime.LocalDate(w.Now, zone).Year;
         var next = w.Connection.ExecuteScalar<long>(
             """

@@ -93,12 +93,14 @@ public static class Certificates
     /// <summary>What the certificate of a year would certify now, and the certificate already issued for exactly that, if any.</summary>
     private sealed record Figures(long CommunityId, string Name, int Year, long Minutes, int Stars, string Categories, CertificateRow? Issued);
 
-    private static Outcome<Figures> Current(IDbConnection connection, long id, int? year, Caller caller, DateTimeOffset now)
+    /// <param name="communityOf">The community's context as this connection sees it: committed, or the writer's unit.</param>
+    private static Outcome<Figures> Current(IDbConnection connection, Func<long, CommunityContext?> communityOf, long id, int? year, Caller caller,
+        DateTimeOffset now)
     {
         var volunteer = VolunteerQueries.ById(connection, id);
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Failure.NotFound("volunteer", id);
-        var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
+        var community = communityOf(volunteer.CommunityId)!;
         var today = ServiceTime.LocalDate(now, community.Zone);
         var y = year ?? today.Year;
         if (y is < 2000 or > 2100)
@@ -132,12 +134,12 @@ public static class Certificates
         return new Figures(volunteer.CommunityId, volunteer.Name, y, minutes, stars, categoriesJson, issued);
     }
 
-    public static async Task<IResult> Print(long id, int? year, Caller caller, Database database, Writer writer, TimeProvider clock,
-        PublicAddress address, HttpRequest request)
+    public static async Task<IResult> Print(long id, int? year, Caller caller, Database database, CommunityContexts communities, Writer writer,
+        TimeProvider clock, PublicAddress address, HttpRequest request)
     {
         Outcome<Figures> current;
         await using (var connection = await database.OpenReadAsync())
-            current = Current(connection, id, year, caller, clock.GetUtcNow());
+            current = Current(connection, c => communities.Load(connection, c), id, year, caller, clock.GetUtcNow());
         if (!current.IsSuccess)
             return Problems.From(current.Failure!);
         var checkBase = address.Base(request);
@@ -151,11 +153,12 @@ public static class Certificates
     }
 
     public static async Task<Results<Created<CertificateResponse>, Ok<CertificateResponse>, ProblemHttpResult>> Issue(
-        long id, IssueCertificateRequest? body, Caller caller, Database database, Writer writer, TimeProvider clock, PublicAddress address, HttpRequest request)
+        long id, IssueCertificateRequest? body, Caller caller, Database database, CommunityContexts communities, Writer writer, TimeProvider clock,
+        PublicAddress address, HttpRequest request)
     {
         Outcome<Figures> current;
         await using (var connection = await database.OpenReadAsync())
-            current = Current(connection, id, body?.Year, caller, clock.GetUtcNow());
+            current = Current(connection, c => communities.Load(connection, c), id, body?.Year, caller, clock.GetUtcNow());
         if (!current.IsSuccess)
             return Problems.From(current.Failure!);
         var checkBase = address.Base(request);
@@ -170,7 +173,7 @@ public static class Certificates
         w =>
         {
             // Asked again inside the unit: the figures may have moved, or a twin request issued it, since the read.
-            var current = Current(w.Connection, id, year, w.Caller, w.Now);
+            var current = Current(w.Connection, w.Community, id, year, w.Caller, w.Now);
             if (!current.IsSuccess)
                 return current.Failure!;
             var f = current.Value;

@@ -65,7 +65,6 @@ public static class RulesApi
                 return Failure.Invalid("effectiveFrom", "effective-from-order", StoredTime.Time(latest.EffectiveFrom));
 
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
-            w.AfterCommit(CommunityContext.Forget);
             var response = row.ToResponse();
             w.Audit("rules.versioned", $"community:{id}", response);
             return response;

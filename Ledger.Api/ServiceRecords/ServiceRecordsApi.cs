@@ -75,7 +75,7 @@ public static class ServiceRecordsApi
             if (request.ActivityId is { } activityId
                 && w.Connection.ExecuteScalar<long?>("SELECT community_id FROM activities WHERE id = @Id", new { Id = activityId }) != volunteer.CommunityId)
                 return Failure.Invalid("activityId", "activity-not-found", activityId);
-            var community = CommunityContext.Load(w.Connection, volunteer.CommunityId)!;
+            var community = w.Community(volunteer.CommunityId)!;
             var record = new NewRecord(request.Category, new Span(request.StartedAt, request.EndedAt), request.Description, request.ActivityId);
             var recorded = ServiceRecordChanges.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
             return recorded.IsSuccess ? recorded.Value.ToResponse() : recorded.Failure!;
@@ -106,7 +106,7 @@ public static class ServiceRecordsApi
             var row = ServiceRecordChanges.Find(w.Connection, id);
             if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("service-record", id);
-            var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
+            var changed = change(w, w.Community(row.CommunityId)!, row);
             return changed.IsSuccess ? answer(changed.Value) : changed.Failure!;
         });
 
@@ -120,7 +120,7 @@ public static class ServiceRecordsApi
     }
 
     public static async Task<IResult> List(
-        Caller caller, Database database, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -149,7 +149,7 @@ public static class ServiceRecordsApi
                        (SELECT v.name FROM volunteers v WHERE v.id = service_records.volunteer_id) AS volunteer_name
                 FROM service_records {filters.Sql} ORDER BY id DESC
                 """;
-            return Csv.Stream("service-records.csv", Export, () => database.Stream<ExportRow>(exportSql, filters.Parameters), CommunityContext.Zones(database));
+            return Csv.Stream("service-records.csv", Export, () => database.Stream<ExportRow>(exportSql, filters.Parameters), communities.Zones(database));
         }
 
         await using var connection = await database.OpenReadAsync();

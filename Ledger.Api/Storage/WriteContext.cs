@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage.Sqlite;
@@ -12,7 +13,7 @@ using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 
-/// <summary>What a unit of work sees: the write connection inside its own savepoint, the time, and who asked.</summary>
+/// <summary>What a unit of work sees: the write connection inside its own savepoint, the time, who asked, and the communities.</summary>
 public sealed class WriteContext
 {
     private readonly JsonSerializerOptions _json;
@@ -20,11 +21,14 @@ public sealed class WriteContext
     /// <summary>Rows the connection has changed so far; only differences mean anything.</summary>
     private readonly Func<int> _changes;
 
-    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json, Func<int> changes)
+    private readonly CommunityContexts _communities;
+
+    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json, Func<int> changes, CommunityContexts communities)
     {
         Connection = connection;
         _json = json;
         _changes = changes;
+        _communities = communities;
     }
 
     public System.Data.Common.DbConnection Connection { get; }
@@ -38,6 +42,9 @@ public sealed class WriteContext
 
     /// <summary>The batch this unit commits with; units of one batch share one COMMIT.</summary>
     public long BatchId { get; internal set; }
+
+    /// <summary>A community's zone and rule versions as this unit sees them (null when there is no such community).</summary>
+    public CommunityContext? Community(long communityId) => _communities.Load(this, communityId);
 
     /// <summary>
     /// The one way to write an audit event: in the unit that makes the change, so both commit or neither does.
@@ -122,7 +129,10 @@ public sealed class WriteContext
     private Mark _unitMark;
     private int _changesAtUnitStart;
 
-    /// <summary>Runs once the unit's batch is durable (caches to drop, for instance); not at all if the unit rolls back.</summary>
+    /// <summary>
+    /// Runs once the unit's batch is durable (a cache to drop or to fill with what the unit read, for instance); not at
+    /// all if the unit rolls back or its batch fails.
+    /// </summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
     internal void BeginUnit()
@@ -147,7 +157,10 @@ public sealed class WriteContext
         _accountsAdded.Clear();
     }
 
-    /// <summary>The whole batch is gone: forget everything learnt in it, and read the heads afresh next time.</summary>
+    /// <summary>
+    /// The whole batch is gone: forget everything learnt in it (what was to be kept after the commit included), and
+    /// read the heads afresh next time.
+    /// </summary>
     internal void AbandonBatch()
     {
         _afterCommit.Clear();

@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage.Sqlite;
@@ -35,6 +36,7 @@ public sealed class Writer : IDisposable
 
     private readonly Database _database;
     private readonly TimeProvider _clock;
+    private readonly CommunityContexts _communities;
     private readonly ILogger<Writer> _logger;
     private readonly JsonSerializerOptions _json;
     private readonly Lock _startLock = new();
@@ -45,10 +47,11 @@ public sealed class Writer : IDisposable
     private int _largestBatch;
     private long _unaudited;
 
-    public Writer(Database database, TimeProvider clock, ILogger<Writer> logger, IOptions<JsonOptions> json)
+    public Writer(Database database, TimeProvider clock, CommunityContexts communities, ILogger<Writer> logger, IOptions<JsonOptions> json)
     {
         _database = database;
         _clock = clock;
+        _communities = communities;
         _logger = logger;
         _json = json.Value.SerializerOptions;
     }
@@ -126,7 +129,7 @@ public sealed class Writer : IDisposable
     private async Task RunLoop()
     {
         var connection = _connection!;
-        var context = new WriteContext(connection, _json, () => connection.TotalChanges);
+        var context = new WriteContext(connection, _json, () => connection.TotalChanges, _communities);
         var batch = new List<WorkItem>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {

@@ -124,7 +124,7 @@ public static class VolunteersApi
     }
 
     public static async Task<Results<Ok<Page<VolunteerResponse>>, PushStreamHttpResult, ProblemHttpResult>> Search(
-        Caller caller, Database database, long? communityId, string? q, string? format, string? cursor, int? limit)
+        Caller caller, Database database, CommunityContexts communities, long? communityId, string? q, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -154,7 +154,7 @@ public static class VolunteersApi
         if (csv)
             return Csv.Stream("volunteers.csv", maskPhones ? MaskedRoster : Roster,
                 () => database.Stream<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC", filters.Parameters),
-                CommunityContext.Zones(database));
+                communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<VolunteerRow>(
