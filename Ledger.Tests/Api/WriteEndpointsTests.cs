@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Tests.Builders;
 using Microsoft.AspNetCore.Routing;
@@ -205,6 +206,14 @@ public sealed class WriteEndpointsTests
             Assert.That(await LastAuditEventId(), Is.GreaterThan(lastEvent), $"{row} wrote no audit event");
             Assert.That(Writer.Stats.Unaudited, Is.EqualTo(unaudited), $"{row} committed a change without an audit event");
         });
+    }
+
+    /// <summary>The plain form stores no answer for a replay, so a request that carries a key cannot use it by mistake.</summary>
+    [Test]
+    public void ThePlainWriterRun_RefusesARequestWithAnIdempotencyKey()
+    {
+        var caller = Caller.System("keyed") with { Idempotency = new IdempotencyTicket(1, "some-key", "hash") };
+        Assert.That(() => Writer.Run<bool>(caller, _ => true), Throws.InvalidOperationException);
     }
 
     [TestCaseSource(nameof(Posts))]
