@@ -68,7 +68,7 @@ public static class ActivitiesApi
     {
         if (!caller.CanAccess(request.CommunityId))
             return Problems.From(Failure.Forbidden());
-        var outcome = await writer.Run<ActivityResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<ActivityResponse>(caller, w =>
         {
             if (!CommunityQueries.Exists(w.Connection, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
@@ -91,7 +91,6 @@ public static class ActivitiesApi
             w.Audit(AuditAction.ActivityCreated, $"activity:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<Page<ActivityResponse>>, ProblemHttpResult>> List(Caller caller, Database database, long? communityId, string? cursor, int? limit)
@@ -115,12 +114,12 @@ public static class ActivitiesApi
     /// </summary>
     public static async Task<Results<Ok<AttendanceResponse>, ProblemHttpResult>> Attendance(long id, AttendanceRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<AttendanceResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<AttendanceResponse>(caller, w =>
         {
             var activity = w.Connection.QuerySingleOrDefault<ActivityRow>($"SELECT {ActivityRow.Columns} FROM activities WHERE id = @Id", new { Id = id });
-            if (activity is null || !caller.CanAccess(activity.CommunityId))
+            if (activity is null || !w.Caller.CanAccess(activity.CommunityId))
                 return Failure.NotFound("activity", id);
-            var community = CommunityContext.Load(w.Connection, activity.CommunityId)!;
+            var community = w.Community(activity.CommunityId)!;
 
             var recorded = new List<AttendanceRecorded>();
             var rejected = new List<AttendanceRejected>();
@@ -136,7 +135,6 @@ public static class ActivitiesApi
             w.Audit(AuditAction.ActivityAttendance, $"activity:{id}", new { recorded = recorded.Count, rejected = rejected.Count });
             return new AttendanceResponse(recorded, rejected);
         });
-        return outcome.ToOk();
     }
 
     private static Outcome<ServiceRecordRow> RecordEntry(WriteContext w, CommunityContext community, ActivityRow activity, AttendanceEntry entry)

@@ -47,7 +47,7 @@ public static class ApiKeysApi
         CreateApiKeyRequest request, Caller caller, Writer writer)
     {
         var key = ApiKeySecrets.Generate();
-        var outcome = await writer.Run<CreatedApiKeyResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<CreatedApiKeyResponse>(caller, w =>
         {
             if (request.CommunityId is { } communityId
                 && !CommunityQueries.Exists(w.Connection, communityId))
@@ -56,7 +56,6 @@ public static class ApiKeysApi
             var row = Issue(w, request.Name.Trim(), request.Role, request.CommunityId, key, AuditAction.ApiKeyCreated);
             return new CreatedApiKeyResponse(row.Id, row.Name, row.Role, row.CommunityId, key, row.CreatedAt);
         });
-        return outcome.ToCreated();
     }
 
     /// <summary>
@@ -93,7 +92,7 @@ public static class ApiKeysApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(long id, Caller caller, Writer writer, ApiKeyCache keys)
     {
-        var outcome = await writer.Run<bool>(caller, StatusCodes.Status204NoContent, w =>
+        return await writer.Delete(caller, w =>
         {
             var row = w.Connection.QuerySingleOrDefault<ApiKeyRow>(
                 $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @Id", new { Id = id });
@@ -110,6 +109,5 @@ public static class ApiKeysApi
             w.AfterCommit(keys.Clear);
             return true;
         });
-        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Failure!);
     }
 }

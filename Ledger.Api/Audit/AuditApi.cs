@@ -41,7 +41,7 @@ public static class AuditApi
         return app;
     }
 
-    public static async Task<IResult> Events(Database database, DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? subject,
+    public static async Task<IResult> Events(Database database, CommunityContexts communities, DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? subject,
         string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -66,7 +66,7 @@ public static class AuditApi
         var sql = $"SELECT id, at, actor_key_id, action, subject, request_id, detail FROM audit_events {filters.Sql} ORDER BY id DESC";
 
         if (csv)
-            return Csv.Stream("audit-events.csv", Export, () => database.Stream<EventRow>(sql, filters.Parameters), CommunityContext.Zones(database));
+            return Csv.Stream("audit-events.csv", Export, () => database.Stream<EventRow>(sql, filters.Parameters), communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<EventRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);

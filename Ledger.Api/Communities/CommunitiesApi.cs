@@ -34,7 +34,7 @@ public static class CommunitiesApi
     public static async Task<Results<Created<CommunityResponse>, ProblemHttpResult>> Create(
         CreateCommunityRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<CommunityResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<CommunityResponse>(caller, w =>
         {
             var row = w.Connection.QuerySingle<CommunityRow>(
                 """
@@ -54,7 +54,6 @@ public static class CommunitiesApi
             w.Audit(AuditAction.CommunityCreated, $"community:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<Page<CommunityResponse>>, ProblemHttpResult>> List(

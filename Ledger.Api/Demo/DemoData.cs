@@ -185,7 +185,7 @@ public static class DemoData
     private static async Task<string> DemoAdminKey(Writer writer)
     {
         var key = ApiKeySecrets.Generate();
-        await writer.Run<long>(Caller.System("seed-demo"), 201, w => ApiKeys.ApiKeysApi.Issue(w, "demo admin", Roles.Admin, null, key, AuditAction.ApiKeyCreated).Id);
+        await writer.Run<long>(Caller.System("seed-demo"), w => ApiKeys.ApiKeysApi.Issue(w, "demo admin", Roles.Admin, null, key, AuditAction.ApiKeyCreated).Id);
         return key;
     }
 

@@ -44,7 +44,7 @@ public sealed class DatabaseLifecycle(
                 $"Ledger:BootstrapAdminKey must be at least {MinBootstrapKeyLength} characters without spaces.");
         var key = string.IsNullOrEmpty(configured) ? ApiKeySecrets.Generate() : configured;
 
-        var outcome = await writer.Run<long>(Caller.System("startup"), 201, w =>
+        var outcome = await writer.Run<long>(Caller.System("startup"), w =>
         {
             if (w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys") > 0)
                 return 0L;

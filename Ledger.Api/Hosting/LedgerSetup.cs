@@ -4,6 +4,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
+using Ledger.Api.Communities;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
@@ -18,6 +19,7 @@ public static class LedgerSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CreateDatabase(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Writer>();
+        services.AddSingleton<CommunityContexts>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton(new PublicAddress(configuration));
         services.AddHostedService<DatabaseLifecycle>();

@@ -60,12 +60,31 @@ public sealed record Noun(string Key)
     public override string ToString() => Messages.Noun(Key);
 }
 
-/// <summary>The one way an outcome becomes an answer: its value with the endpoint's status, or its problem.</summary>
-public static class OutcomeResults
+/// <summary>
+/// The one way a write becomes an answer. Each names its success status once: it is the status of this answer and the
+/// one stored with the change for an idempotent replay, so the two cannot disagree. A refusal becomes its problem.
+/// </summary>
+public static class WriteAnswers
 {
-    public static Results<Created<T>, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome) =>
-        outcome.IsSuccess ? TypedResults.Created((string?)null, outcome.Value) : Problems.From(outcome.Failure!);
+    /// <summary>201 with the unit's value (and a Location, when the created thing has an address of its own).</summary>
+    public static async Task<Results<Created<T>, ProblemHttpResult>> Create<T>(this Writer writer, Caller caller,
+        Func<WriteContext, Outcome<T>> work, Func<T, string?>? location = null)
+    {
+        var outcome = await writer.RunAnswering(caller, StatusCodes.Status201Created, work);
+        return outcome.IsSuccess ? TypedResults.Created(location?.Invoke(outcome.Value), outcome.Value) : Problems.From(outcome.Failure!);
+    }
 
-    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
-        outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    /// <summary>200 with the unit's value: a change to something that exists, or an action on it.</summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> Update<T>(this Writer writer, Caller caller, Func<WriteContext, Outcome<T>> work)
+    {
+        var outcome = await writer.RunAnswering(caller, StatusCodes.Status200OK, work);
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Failure!);
+    }
+
+    /// <summary>204: the unit's value only says it succeeded.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(this Writer writer, Caller caller, Func<WriteContext, Outcome<bool>> work)
+    {
+        var outcome = await writer.RunAnswering(caller, StatusCodes.Status204NoContent, work);
+        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Failure!);
+    }
 }

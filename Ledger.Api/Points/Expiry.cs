@@ -45,13 +45,12 @@ public static class Expiry
     {
         if (request.AsOf > clock.GetUtcNow() + ServiceTime.ClockSkew)
             return Problems.From(Failure.Invalid("asOf", "as-of-future"));
-        var outcome = await writer.Run(caller, StatusCodes.Status200OK, w => Run(w, id, request.AsOf));
-        return outcome.ToOk();
+        return await writer.Update(caller, w => Run(w, id, request.AsOf));
     }
 
     public static Outcome<ExpirePointsResponse> Run(WriteContext w, long communityId, DateTimeOffset asOf)
     {
-        var community = CommunityContext.Load(w.Connection, communityId);
+        var community = w.Community(communityId);
         if (community is null)
             return Failure.NotFound("community", communityId);
         var rules = RuleVersion.InForceAt(community.Versions, asOf)?.Rules;
@@ -120,7 +119,7 @@ public sealed class ExpiryJob(Writer writer, Database database, TimeProvider clo
         {
             try
             {
-                var outcome = await writer.Run(Caller.System("expiry-job"), StatusCodes.Status200OK, w => Expiry.Run(w, community, clock.GetUtcNow()));
+                var outcome = await writer.Run(Caller.System("expiry-job"), w => Expiry.Run(w, community, w.Now));
                 if (outcome.IsSuccess && outcome.Value.ExpiredPoints > 0)
                     logger.LogInformation("Expired {Points} points of {Volunteers} volunteers in community {Community}",
                         outcome.Value.ExpiredPoints, outcome.Value.Transactions, community);

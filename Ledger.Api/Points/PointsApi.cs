@@ -58,7 +58,7 @@ public static class PointsApi
         return app;
     }
 
-    public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, TimeProvider clock)
+    public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> Summary(long id, Caller caller, Database database, CommunityContexts communities, TimeProvider clock)
     {
         await using var connection = await database.OpenReadAsync();
         if (VolunteerQueries.CommunityOf(connection, id) is not { } communityId || !caller.CanAccess(communityId))
@@ -66,7 +66,7 @@ public static class PointsApi
         // One read transaction: the balance and the hours come from the same committed state.
         var (balance, approvedMinutes, stats, rules, expiring) = database.Snapshot(connection, () =>
         {
-            var community = CommunityContext.Load(connection, communityId)!;
+            var community = communities.Load(connection, communityId)!;
             var now = clock.GetUtcNow();
             var rules = community.RulesAt(now);
             var year = ServiceTime.LocalDate(now, community.Zone).Year;
@@ -116,7 +116,7 @@ public static class PointsApi
     /// native calls a row.
     /// </remarks>
     public static async Task<IResult> VolunteerLedger(
-        long id, Caller caller, Database database, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format, string? cursor, int? limit)
+        long id, Caller caller, Database database, CommunityContexts communities, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -142,7 +142,7 @@ public static class PointsApi
                 JOIN statement_lines s ON s.account_id = a.id
                 {filters.Sql}
                 ORDER BY s.posting_id DESC
-                """, filters.Parameters), CommunityContext.Zones(database));
+                """, filters.Parameters), communities.Zones(database));
         // Read with typed getters rather than mapped: two columns a row, one native call fewer each.
         var rows = new List<(long PostingId, RawJson Item)>(page.Value.Take);
         using (var reader = connection.ExecuteReader(
@@ -164,10 +164,10 @@ public static class PointsApi
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Adjust(long id, AdjustmentRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var volunteer = VolunteerQueries.ById(w.Connection, id);
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", id);
             // Read, decided on and posted in this one unit of the single writer. (On several nodes the balance must be read
             // with its account row locked.)
@@ -179,15 +179,14 @@ public static class PointsApi
             w.Audit(AuditAction.PointsAdjusted, $"volunteer:{id}", new { request.Amount, request.Reason, posted.TransactionId, balanceAfter = after });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Created<PointsMovedResponse>, ProblemHttpResult>> Transfer(long id, TransferRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<PointsMovedResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<PointsMovedResponse>(caller, w =>
         {
             var giver = VolunteerQueries.ById(w.Connection, id);
-            if (giver is null || !caller.CanAccess(giver.CommunityId))
+            if (giver is null || !w.Caller.CanAccess(giver.CommunityId))
                 return Failure.NotFound("volunteer", id);
             var receiver = request.ToVolunteerId == id ? giver : VolunteerQueries.ById(w.Connection, request.ToVolunteerId);
             // Checked and debited in the same unit of the single writer: no other write can come between. (On several nodes
@@ -209,7 +208,6 @@ public static class PointsApi
             w.Audit(AuditAction.PointsTransferred, $"volunteer:{id}", new { to = request.ToVolunteerId, request.Amount, memo, posted.TransactionId });
             return new PointsMovedResponse(posted.TransactionId, after);
         });
-        return outcome.ToCreated();
     }
 
     private static Holder AsHolder(VolunteerRow v) => new(v.Id, v.CommunityId, v.Status == VolunteerStatuses.Active);
@@ -222,7 +220,7 @@ public static class PointsApi
         """);
 
     public static async Task<IResult> Transactions(
-        Caller caller, Database database, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, DateTimeOffset? from, DateTimeOffset? to, string? kind, string? format,
         string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -253,7 +251,7 @@ public static class PointsApi
                 LEFT JOIN volunteers v ON v.id = a.volunteer_id
                 {filters.Sql}
                 ORDER BY t.id DESC, p.id
-                """, filters.Parameters), CommunityContext.Zones(database));
+                """, filters.Parameters), communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var (transactions, postings) = database.Snapshot(connection, () =>

@@ -48,12 +48,12 @@ public static class RedemptionsApi
 
     public static async Task<Results<Created<RedemptionResponse>, ProblemHttpResult>> Redeem(RedeemRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<RedemptionResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<RedemptionResponse>(caller, w =>
         {
             var volunteer = request.VolunteerId is { } volunteerId
                 ? VolunteerQueries.ById(w.Connection, volunteerId)
                 : MemberCode.Normalize(request.MemberCode) is { } code ? VolunteerQueries.ByCode(w.Connection, code) : null;
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", (object?)request.VolunteerId ?? request.MemberCode);
             var reward = RewardQueries.ById(w.Connection, request.RewardId);
             if (reward is null || reward.CommunityId != volunteer.CommunityId)
@@ -99,20 +99,19 @@ public static class RedemptionsApi
             w.Audit(AuditAction.RedemptionCompleted, $"redemption:{id}", response);
             return response;
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<CancellationResponse>, ProblemHttpResult>> Cancel(long id, CancelRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<CancellationResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<CancellationResponse>(caller, w =>
         {
             var row = Find(w.Connection, id);
-            if (row is null || !caller.CanAccess(row.CommunityId))
+            if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("redemption", id);
             // Decided on the status read in this unit of the single writer. (On several nodes the update below must be
             // conditional on the status, or two cancellations could both give the points back.)
             if (Redemption.Cancel(RedemptionStatuses.Parse(row.Status)) is not null)
-                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, CommunityContext.Load(w.Connection, row.CommunityId)!.Zone) : "");
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, w.Community(row.CommunityId)!.Zone) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
             var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
@@ -126,7 +125,6 @@ public static class RedemptionsApi
             w.Audit(AuditAction.RedemptionCancelled, $"redemption:{id}", new { request.Reason, posted.TransactionId, row.Quantity, row.PointsSpent });
             return new CancellationResponse(id, row.ReceiptNo, RedemptionStatuses.Cancelled, posted.TransactionId, balanceAfter);
         });
-        return outcome.ToOk();
     }
 
     private const string Select =
@@ -139,7 +137,7 @@ public static class RedemptionsApi
         """;
 
     public static async Task<IResult> List(
-        Caller caller, Database database, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, long? volunteerId, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -158,7 +156,7 @@ public static class RedemptionsApi
         var sql = $"{Select} {filters.Sql} ORDER BY r.id DESC";
 
         if (csv)
-            return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), CommunityContext.Zones(database));
+            return Csv.Stream("redemptions.csv", Export, () => database.Stream<RedemptionRow>(sql, filters.Parameters), communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<RedemptionRow>(sql + " " + database.Dialect.LimitTake, filters.Parameters);
@@ -188,7 +186,7 @@ public static class RedemptionsApi
     /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
     private static string NextReceiptNo(WriteContext w, long communityId)
     {
-        var zone = CommunityContext.Load(w.Connection, communityId)!.Zone;
+        var zone = w.Community(communityId)!.Zone;
         var year = ServiceTime.LocalDate(w.Now, zone).Year;
         var next = w.Connection.ExecuteScalar<long>(
             """

@@ -94,12 +94,14 @@ public static class Certificates
     /// <summary>What the certificate of a year would certify now, and the certificate already issued for exactly that, if any.</summary>
     private sealed record Figures(long CommunityId, string Name, int Year, long Minutes, int Stars, string Categories, CertificateRow? Issued);
 
-    private static Outcome<Figures> Current(IDbConnection connection, long id, int? year, Caller caller, DateTimeOffset now)
+    /// <param name="communityOf">The community's context as this connection sees it: committed, or the writer's unit.</param>
+    private static Outcome<Figures> Current(IDbConnection connection, Func<long, CommunityContext?> communityOf, long id, int? year, Caller caller,
+        DateTimeOffset now)
     {
         var volunteer = VolunteerQueries.ById(connection, id);
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Failure.NotFound("volunteer", id);
-        var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
+        var community = communityOf(volunteer.CommunityId)!;
         var today = ServiceTime.LocalDate(now, community.Zone);
         var y = year ?? today.Year;
         if (y is < 2000 or > 2100)
@@ -133,12 +135,12 @@ public static class Certificates
         return new Figures(volunteer.CommunityId, volunteer.Name, y, minutes, stars, categoriesJson, issued);
     }
 
-    public static async Task<IResult> Print(long id, int? year, Caller caller, Database database, Writer writer, TimeProvider clock,
-        PublicAddress address, HttpRequest request)
+    public static async Task<IResult> Print(long id, int? year, Caller caller, Database database, CommunityContexts communities, Writer writer,
+        TimeProvider clock, PublicAddress address, HttpRequest request)
     {
         Outcome<Figures> current;
         await using (var connection = await database.OpenReadAsync())
-            current = Current(connection, id, year, caller, clock.GetUtcNow());
+            current = Current(connection, c => communities.Load(connection, c), id, year, caller, clock.GetUtcNow());
         if (!current.IsSuccess)
             return Problems.From(current.Failure!);
         var checkBase = address.Base(request);
@@ -146,30 +148,33 @@ public static class Certificates
             return Page(ToResponse(issued, checkBase));
         if (!Policies.RolesOf[Policies.Write].Contains(caller.Role))
             return Problems.From(new Failure(404, "not-found", "certificate-not-issued", current.Value.Year));
-        var outcome = await IssueNow(writer, caller, id, current.Value.Year, checkBase, StatusCodes.Status200OK);
+        // A GET carries no Idempotency-Key: there is no answer to store, only the certificate to print.
+        var outcome = await writer.Run(caller, IssueNow(id, current.Value.Year, checkBase));
         return outcome.IsSuccess ? Page(outcome.Value) : Problems.From(outcome.Failure!);
     }
 
     public static async Task<Results<Created<CertificateResponse>, Ok<CertificateResponse>, ProblemHttpResult>> Issue(
-        long id, IssueCertificateRequest? body, Caller caller, Database database, Writer writer, TimeProvider clock, PublicAddress address, HttpRequest request)
+        long id, IssueCertificateRequest? body, Caller caller, Database database, CommunityContexts communities, Writer writer, TimeProvider clock,
+        PublicAddress address, HttpRequest request)
     {
         Outcome<Figures> current;
         await using (var connection = await database.OpenReadAsync())
-            current = Current(connection, id, body?.Year, caller, clock.GetUtcNow());
+            current = Current(connection, c => communities.Load(connection, c), id, body?.Year, caller, clock.GetUtcNow());
         if (!current.IsSuccess)
             return Problems.From(current.Failure!);
         var checkBase = address.Base(request);
         if (current.Value.Issued is { } issued)
             return TypedResults.Ok(ToResponse(issued, checkBase));
-        var outcome = await IssueNow(writer, caller, id, current.Value.Year, checkBase, StatusCodes.Status201Created);
-        return outcome.IsSuccess ? TypedResults.Created(outcome.Value.CheckUrl, outcome.Value) : Problems.From(outcome.Failure!);
+        var created = await writer.Create(caller, IssueNow(id, current.Value.Year, checkBase), c => c.CheckUrl);
+        return created.Result is Created<CertificateResponse> c ? c : (ProblemHttpResult)created.Result;
     }
 
-    private static Task<Outcome<CertificateResponse>> IssueNow(Writer writer, Caller caller, long id, int year, string checkBase, int status) =>
-        writer.Run<CertificateResponse>(caller, status, w =>
+    /// <summary>The unit that issues the certificate of a year; printing and the POST share it.</summary>
+    private static Func<WriteContext, Outcome<CertificateResponse>> IssueNow(long id, int year, string checkBase) =>
+        w =>
         {
             // Asked again inside the unit: the figures may have moved, or a twin request issued it, since the read.
-            var current = Current(w.Connection, id, year, caller, w.Now);
+            var current = Current(w.Connection, w.Community, id, year, w.Caller, w.Now);
             if (!current.IsSuccess)
                 return current.Failure!;
             var f = current.Value;
@@ -184,7 +189,7 @@ public static class Certificates
                 new { Code = code, Id = id, C = f.CommunityId, f.Year, f.Minutes, f.Stars, f.Categories, At = w.NowText, f.Name });
             w.Audit(AuditAction.CertificateIssued, $"volunteer:{id}", new { code, year = f.Year, minutes = f.Minutes, stars = f.Stars });
             return ToResponse(w.Connection.QuerySingle<CertificateRow>(Select + " WHERE c.code = @Code", new { Code = code }), checkBase);
-        });
+        };
 
     public static async Task<Results<Ok<CertificateResponse>, HtmlPage, ProblemHttpResult>> Verify(
         string code, Database database, PublicAddress address, HttpContext http)

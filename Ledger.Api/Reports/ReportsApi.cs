@@ -47,13 +47,13 @@ public static class ReportsApi
         public int? Score { get; init; }
     }
 
-    public static async Task<Results<Ok<GradeResponse>, ProblemHttpResult>> GradeOf(long id, Caller caller, Database database, TimeProvider clock, int? year)
+    public static async Task<Results<Ok<GradeResponse>, ProblemHttpResult>> GradeOf(long id, Caller caller, Database database, CommunityContexts communities, TimeProvider clock, int? year)
     {
         await using var connection = await database.OpenReadAsync();
         var volunteer = VolunteerQueries.ById(connection, id);
         if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
             return Problems.From(Failure.NotFound("volunteer", id));
-        var community = CommunityContext.Load(connection, volunteer.CommunityId)!;
+        var community = communities.Load(connection, volunteer.CommunityId)!;
         var y = year ?? ServiceTime.LocalDate(clock.GetUtcNow(), community.Zone).Year;
         if (y is < 2000 or > 2100)
             return Problems.From(Failure.Invalid("year", "rule-out-of-range", 2000, 2100));
@@ -64,7 +64,7 @@ public static class ReportsApi
     }
 
     public static async Task<Results<Ok<Page<RankingItem>>, ProblemHttpResult>> Rankings(
-        long id, Caller caller, Database database, TimeProvider clock, int? year, string? grid, string? cursor, int? limit)
+        long id, Caller caller, Database database, CommunityContexts communities, TimeProvider clock, int? year, string? grid, string? cursor, int? limit)
     {
         if (!caller.CanAccess(id))
             return Problems.From(Failure.Forbidden());
@@ -72,7 +72,7 @@ public static class ReportsApi
         if (!page.IsSuccess)
             return Problems.From(page.Failure!);
         await using var connection = await database.OpenReadAsync();
-        var community = CommunityContext.Load(connection, id);
+        var community = communities.Load(connection, id);
         if (community is null)
             return Problems.From(Failure.NotFound("community", id));
         var y = year ?? ServiceTime.LocalDate(clock.GetUtcNow(), community.Zone).Year;
@@ -142,12 +142,12 @@ public static class ReportsApi
         }, r.Actual, r.Needed, r.Met)).ToList(),
         g.Result.PromotionCandidate);
 
-    public static async Task<Results<Ok<MonthlyReport>, ProblemHttpResult>> Monthly(long id, Caller caller, Database database, TimeProvider clock, int? year)
+    public static async Task<Results<Ok<MonthlyReport>, ProblemHttpResult>> Monthly(long id, Caller caller, Database database, CommunityContexts communities, TimeProvider clock, int? year)
     {
         if (!caller.CanAccess(id))
             return Problems.From(Failure.Forbidden());
         await using var connection = await database.OpenReadAsync();
-        var community = CommunityContext.Load(connection, id);
+        var community = communities.Load(connection, id);
         if (community is null)
             return Problems.From(Failure.NotFound("community", id));
         var y = year ?? ServiceTime.LocalDate(clock.GetUtcNow(), community.Zone).Year;

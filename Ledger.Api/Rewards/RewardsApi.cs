@@ -35,7 +35,7 @@ public static class RewardsApi
     {
         if (!caller.CanAccess(request.CommunityId))
             return Problems.From(Failure.Forbidden());
-        var outcome = await writer.Run<RewardResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<RewardResponse>(caller, w =>
         {
             if (!CommunityQueries.Exists(w.Connection, request.CommunityId))
                 return Failure.Invalid("communityId", "community-not-found", request.CommunityId);
@@ -58,15 +58,14 @@ public static class RewardsApi
             w.Audit(AuditAction.RewardCreated, $"reward:{row.Id}", row.ToResponse());
             return row.ToResponse();
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<RewardResponse>, ProblemHttpResult>> Patch(long id, PatchRewardRequest request, Caller caller, Writer writer)
     {
-        var outcome = await writer.Run<RewardResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<RewardResponse>(caller, w =>
         {
             var before = RewardQueries.ById(w.Connection, id);
-            if (before is null || !caller.CanAccess(before.CommunityId))
+            if (before is null || !w.Caller.CanAccess(before.CommunityId))
                 return Failure.NotFound("reward", id);
             if (request.StockDelta is { } delta && before.Stock + delta < 0)
                 return Failure.Invalid("stockDelta", "stock-below-zero", before.Stock);
@@ -90,7 +89,6 @@ public static class RewardsApi
             });
             return after.ToResponse();
         });
-        return outcome.ToOk();
     }
 
     public static async Task<Results<Ok<Page<RewardResponse>>, ProblemHttpResult>> List(

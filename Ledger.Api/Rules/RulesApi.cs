@@ -49,7 +49,7 @@ public static class RulesApi
         long id, PutRulesRequest request, Caller caller, Writer writer)
     {
         var rules = request.ToRuleSet();
-        var outcome = await writer.Run<RulesResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<RulesResponse>(caller, w =>
         {
             var latest = w.Connection.QuerySingleOrDefault<RuleVersionRow>(
                 """
@@ -65,12 +65,10 @@ public static class RulesApi
                 return Failure.Invalid("effectiveFrom", "effective-from-order", StoredTime.Time(latest.EffectiveFrom));
 
             var row = RuleVersions.Insert(w, id, (int)latest.Version + 1, effectiveFrom, rules);
-            w.AfterCommit(CommunityContext.Forget);
             var response = row.ToResponse();
             w.Audit(AuditAction.RulesVersioned, $"community:{id}", response);
             return response;
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<RulesOverview>, ProblemHttpResult>> Get(

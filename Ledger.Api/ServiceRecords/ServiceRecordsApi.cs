@@ -67,54 +67,48 @@ public static class ServiceRecordsApi
     {
         if (RecordLifecycle.Submit(approveAtOnce: request.Approve == true, byStaff: caller.Role is Roles.Staff or Roles.Admin) is not null)
             return Problems.From(new Failure(403, "forbidden", "approve-needs-staff"));
-        var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<ServiceRecordResponse>(caller, w =>
         {
             var volunteer = VolunteerQueries.ById(w.Connection, request.VolunteerId);
-            if (volunteer is null || !caller.CanAccess(volunteer.CommunityId))
+            if (volunteer is null || !w.Caller.CanAccess(volunteer.CommunityId))
                 return Failure.NotFound("volunteer", request.VolunteerId);
             if (request.ActivityId is { } activityId
                 && w.Connection.ExecuteScalar<long?>("SELECT community_id FROM activities WHERE id = @Id", new { Id = activityId }) != volunteer.CommunityId)
                 return Failure.Invalid("activityId", "activity-not-found", activityId);
-            var community = CommunityContext.Load(w.Connection, volunteer.CommunityId)!;
+            var community = w.Community(volunteer.CommunityId)!;
             var record = new NewRecord(request.Category, new Span(request.StartedAt, request.EndedAt), request.Description, request.ActivityId);
             var recorded = ServiceRecordChanges.Record(w, community, volunteer, record, request.Approve == true ? request.Score : null);
             return recorded.IsSuccess ? recorded.Value.ToResponse() : recorded.Failure!;
         });
-        return outcome.ToCreated();
     }
 
     public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Approve(long id, ApproveRequest request, Caller caller, Writer writer) =>
-        Decide(id, caller, writer, (w, community, row) => ServiceRecordChanges.Approve(w, community, row, request.Score));
+        Decide(id, caller, writer, (w, community, row) => ServiceRecordChanges.Approve(w, community, row, request.Score), static r => r.ToResponse());
 
     public static Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Reject(long id, ReasonRequest request, Caller caller, Writer writer) =>
-        Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reject(w, row, request.Reason));
+        Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reject(w, row, request.Reason), static r => r.ToResponse());
 
-    public static async Task<Results<Ok<ReversalResponse>, ProblemHttpResult>> Reverse(long id, ReasonRequest request, Caller caller, Writer writer)
-    {
-        var decided = await Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reverse(w, row, request.Reason));
-        return decided.Result switch
+    public static Task<Results<Ok<ReversalResponse>, ProblemHttpResult>> Reverse(long id, ReasonRequest request, Caller caller, Writer writer) =>
+        Decide(id, caller, writer, (w, _, row) => ServiceRecordChanges.Reverse(w, row, request.Reason), static r =>
         {
-            Ok<ServiceRecordResponse> ok => TypedResults.Ok(new ReversalResponse(ok.Value!.Id, ok.Value.Status, ok.Value.ReversalTransactionId,
-                ok.Value.TransactionId, ok.Value.Minutes, ok.Value.Points ?? 0)),
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("Unexpected result."),
-        };
-    }
+            var v = r.ToResponse();
+            return new ReversalResponse(v.Id, v.Status, v.ReversalTransactionId, v.TransactionId, v.Minutes, v.Points ?? 0);
+        });
 
-    /// <summary>The status changes share their shape: find the record in the caller's community, then change it in one unit.</summary>
-    private static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Decide(
-        long id, Caller caller, Writer writer, Func<WriteContext, CommunityContext, ServiceRecordRow, Outcome<ServiceRecordRow>> change)
-    {
-        var outcome = await writer.Run<ServiceRecordResponse>(caller, StatusCodes.Status200OK, w =>
+    /// <summary>
+    /// The status changes share their shape: find the record in the caller's community, then change it in one unit.
+    /// The answer is built inside the unit, so an idempotent replay stores and gives the very same body.
+    /// </summary>
+    private static Task<Results<Ok<T>, ProblemHttpResult>> Decide<T>(long id, Caller caller, Writer writer,
+        Func<WriteContext, CommunityContext, ServiceRecordRow, Outcome<ServiceRecordRow>> change, Func<ServiceRecordRow, T> answer) =>
+        writer.Update<T>(caller, w =>
         {
             var row = ServiceRecordChanges.Find(w.Connection, id);
-            if (row is null || !caller.CanAccess(row.CommunityId))
+            if (row is null || !w.Caller.CanAccess(row.CommunityId))
                 return Failure.NotFound("service-record", id);
-            var changed = change(w, CommunityContext.Load(w.Connection, row.CommunityId)!, row);
-            return changed.IsSuccess ? changed.Value.ToResponse() : changed.Failure!;
+            var changed = change(w, w.Community(row.CommunityId)!, row);
+            return changed.IsSuccess ? answer(changed.Value) : changed.Failure!;
         });
-        return outcome.ToOk();
-    }
 
     public static async Task<Results<Ok<ServiceRecordResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
     {
@@ -126,7 +120,7 @@ public static class ServiceRecordsApi
     }
 
     public static async Task<IResult> List(
-        Caller caller, Database database, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
+        Caller caller, Database database, CommunityContexts communities, long? communityId, long? volunteerId, string? status, DateTimeOffset? from, DateTimeOffset? to,
         string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
@@ -155,7 +149,7 @@ public static class ServiceRecordsApi
                        (SELECT v.name FROM volunteers v WHERE v.id = service_records.volunteer_id) AS volunteer_name
                 FROM service_records {filters.Sql} ORDER BY id DESC
                 """;
-            return Csv.Stream("service-records.csv", Export, () => database.Stream<ExportRow>(exportSql, filters.Parameters), CommunityContext.Zones(database));
+            return Csv.Stream("service-records.csv", Export, () => database.Stream<ExportRow>(exportSql, filters.Parameters), communities.Zones(database));
         }
 
         await using var connection = await database.OpenReadAsync();

@@ -36,6 +36,12 @@ public abstract class Database(ISqlDialect dialect) : IDisposable
     internal abstract DbConnection OpenWrite();
 
     /// <summary>
+    /// Rows the write connection has changed since it opened (only differences mean anything), for the writer's count
+    /// of units that changed rows without an audit event; read around every unit, so it must cost no statement.
+    /// </summary>
+    internal abstract int RowsChanged(DbConnection writeConnection);
+
+    /// <summary>
     /// A connection of the provider's own, set up like the write connection, on which the <see cref="Migrator"/> uses the
     /// provider's transactions.
     /// </summary>

@@ -75,7 +75,7 @@ public sealed class IdempotencyPurge(Writer writer, TimeProvider clock, IConfigu
 
     public async Task<long> RunOnce()
     {
-        var outcome = await writer.Run<long>(Caller.System("idempotency-purge"), StatusCodes.Status200OK, w =>
+        var outcome = await writer.Run<long>(Caller.System("idempotency-purge"), w =>
             w.Connection.Execute("DELETE FROM idempotency_keys WHERE created_at < @Before", new { Before = StoredTime.Time(w.Now - Retention) }));
         return outcome.Value;
     }

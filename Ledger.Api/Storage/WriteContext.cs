@@ -1,19 +1,27 @@
 using System.Text.Json;
 using Dapper;
+using Ledger.Api.Communities;
 using Ledger.Api.Http;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Storage;
 
-/// <summary>What a unit of work sees: the write connection inside its own savepoint, the time, and who asked.</summary>
+/// <summary>What a unit of work sees: the write connection inside its own savepoint, the time, who asked, and the communities.</summary>
 public sealed class WriteContext
 {
     private readonly JsonSerializerOptions _json;
 
-    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json)
+    /// <summary>Rows the connection has changed so far; only differences mean anything.</summary>
+    private readonly Func<int> _changes;
+
+    private readonly CommunityContexts _communities;
+
+    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json, Func<int> changes, CommunityContexts communities)
     {
         Connection = connection;
         _json = json;
+        _changes = changes;
+        _communities = communities;
     }
 
     public System.Data.Common.DbConnection Connection { get; }
@@ -27,6 +35,9 @@ public sealed class WriteContext
 
     /// <summary>The batch this unit commits with; units of one batch share one COMMIT.</summary>
     public long BatchId { get; internal set; }
+
+    /// <summary>A community's zone and rule versions as this unit sees them (null when there is no such community).</summary>
+    public CommunityContext? Community(long communityId) => _communities.Load(this, communityId);
 
     /// <summary>
     /// The one way to write an audit event: in the unit that makes the change, so both commit or neither does.
@@ -112,11 +123,25 @@ public sealed class WriteContext
 
     private readonly List<Action> _afterCommit = new();
     private Mark _unitMark;
+    private int _changesAtUnitStart;
 
-    /// <summary>Runs once the unit's batch is durable (caches to drop, for instance); not at all if the unit rolls back.</summary>
+    /// <summary>
+    /// Runs once the unit's batch is durable (a cache to drop or to fill with what the unit read, for instance); not at
+    /// all if the unit rolls back or its batch fails.
+    /// </summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
-    internal void BeginUnit() => _unitMark = Snapshot();
+    internal void BeginUnit()
+    {
+        _unitMark = Snapshot();
+        _changesAtUnitStart = _changes();
+    }
+
+    /// <summary>
+    /// The unit's work changed rows but left no audit event (one written by a part that rolled back does not count:
+    /// the audit head follows the savepoints). Asked once the work is done, before the writer's own bookkeeping.
+    /// </summary>
+    internal bool ChangedWithoutAudit => _auditHead == _unitMark.AuditHead && _changes() != _changesAtUnitStart;
 
     internal void RollBackUnit() => Restore(_unitMark);
 
@@ -128,7 +153,10 @@ public sealed class WriteContext
         _accountsAdded.Clear();
     }
 
-    /// <summary>The whole batch is gone: forget everything learnt in it, and read the heads afresh next time.</summary>
+    /// <summary>
+    /// The whole batch is gone: forget everything learnt in it (what was to be kept after the commit included), and
+    /// read the heads afresh next time.
+    /// </summary>
     internal void AbandonBatch()
     {
         _afterCommit.Clear();

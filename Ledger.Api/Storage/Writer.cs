@@ -5,13 +5,18 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Ledger.Api.Communities;
 using Ledger.Api.Http;
 
 namespace Ledger.Api.Storage;
 
 public sealed class WriterStoppedException() : Exception("The writer has stopped; the service is shutting down.");
 
-public sealed record WriterStats(long Batches, long Units, int LargestBatch);
+/// <param name="Unaudited">
+/// Committed units that changed rows without writing an audit event. Every change a caller makes is to be audited (the
+/// tests walk the write endpoints and expect this not to move); the idempotency purge is the one unit expected here.
+/// </param>
+public sealed record WriterStats(long Batches, long Units, int LargestBatch, long Unaudited);
 
 /// <summary>
 /// The one write path. A single loop owns the write connection; handlers hand it units of work and await them.
@@ -28,6 +33,7 @@ public sealed class Writer : IDisposable
 
     private readonly Database _database;
     private readonly TimeProvider _clock;
+    private readonly CommunityContexts _communities;
     private readonly ILogger<Writer> _logger;
     private readonly JsonSerializerOptions _json;
     private readonly Lock _startLock = new();
@@ -36,16 +42,19 @@ public sealed class Writer : IDisposable
     private long _batches;
     private long _units;
     private int _largestBatch;
+    private long _unaudited;
 
-    public Writer(Database database, TimeProvider clock, ILogger<Writer> logger, IOptions<JsonOptions> json)
+    public Writer(Database database, TimeProvider clock, CommunityContexts communities, ILogger<Writer> logger, IOptions<JsonOptions> json)
     {
         _database = database;
         _clock = clock;
+        _communities = communities;
         _logger = logger;
         _json = json.Value.SerializerOptions;
     }
 
-    public WriterStats Stats => new(Interlocked.Read(ref _batches), Interlocked.Read(ref _units), Volatile.Read(ref _largestBatch));
+    public WriterStats Stats => new(Interlocked.Read(ref _batches), Interlocked.Read(ref _units), Volatile.Read(ref _largestBatch),
+        Interlocked.Read(ref _unaudited));
 
     /// <summary>Opens the write connection and starts the loop; the startup sequence calls it once migrations are done.</summary>
     public void Start()
@@ -60,12 +69,27 @@ public sealed class Writer : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in the next batch. On success with an Idempotency-Key, the answer is stored with
-    /// the change (as <paramref name="successStatus"/>), so a replay can never find one without the other.
+    /// Runs <paramref name="work"/> in the next batch, for a unit whose value is no HTTP answer (the bootstrap key, the
+    /// scheduled jobs, a page that issues on demand). Nothing is stored for an idempotent replay, so a request that
+    /// carries an Idempotency-Key must go through one of the answers in <see cref="WriteAnswers"/> instead.
     /// </summary>
-    public async Task<Outcome<T>> Run<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work)
+    public Task<Outcome<T>> Run<T>(Caller caller, Func<WriteContext, Outcome<T>> work)
     {
-        var item = new WorkItem<T>(caller, successStatus, work);
+        if (caller.Idempotency is not null)
+            throw new InvalidOperationException("A request with an Idempotency-Key must state its answer: use writer.Create, Update or Delete.");
+        return Enqueue(new WorkItem<T>(caller, null, work));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch. On success with an Idempotency-Key, the answer is stored with
+    /// the change (as <paramref name="successStatus"/>), so a replay can never find one without the other. Only
+    /// <see cref="WriteAnswers"/> calls it: each of its answers names the status once, beside the result it builds.
+    /// </summary>
+    internal Task<Outcome<T>> RunAnswering<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work) =>
+        Enqueue(new WorkItem<T>(caller, successStatus, work));
+
+    private async Task<Outcome<T>> Enqueue<T>(WorkItem<T> item)
+    {
         try
         {
             await _queue.Writer.WriteAsync(item);
@@ -102,7 +126,7 @@ public sealed class Writer : IDisposable
     private async Task RunLoop()
     {
         var connection = _connection!;
-        var context = new WriteContext(connection, _json);
+        var context = new WriteContext(connection, _json, () => _database.RowsChanged(connection), _communities);
         var batch = new List<WorkItem>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -155,6 +179,7 @@ public sealed class Writer : IDisposable
                 connection.Execute("ROLLBACK TO unit");
                 context.RollBackUnit();
             }
+            item.Unaudited &= keep;
             connection.Execute("RELEASE unit");
         }
         connection.Execute("COMMIT");
@@ -164,7 +189,11 @@ public sealed class Writer : IDisposable
         if (batch.Count > _largestBatch)
             Volatile.Write(ref _largestBatch, batch.Count);
         foreach (var item in batch)
+        {
+            if (item.Unaudited)
+                Interlocked.Increment(ref _unaudited);
             item.Complete();
+        }
     }
 
     private static void TryExecute(DbConnection connection, string sql)
@@ -183,6 +212,9 @@ public sealed class Writer : IDisposable
     {
         public Caller Caller { get; } = caller;
 
+        /// <summary>The unit's work changed rows without an audit event (see <see cref="WriteContext.ChangedWithoutAudit"/>).</summary>
+        public bool Unaudited { get; set; }
+
         /// <summary>Runs the unit; true when its changes are to be kept.</summary>
         public abstract bool Execute(WriteContext context);
 
@@ -193,7 +225,8 @@ public sealed class Writer : IDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class WorkItem<T>(Caller caller, int successStatus, Func<WriteContext, Outcome<T>> work) : WorkItem(caller)
+    /// <param name="successStatus">The status a replay answers with; null for a unit that stores no answer.</param>
+    private sealed class WorkItem<T>(Caller caller, int? successStatus, Func<WriteContext, Outcome<T>> work) : WorkItem(caller)
     {
         private readonly TaskCompletionSource<Outcome<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Outcome<T> _outcome;
@@ -222,8 +255,9 @@ public sealed class Writer : IDisposable
             _outcome = work(context);
             if (!_outcome.IsSuccess)
                 return false;
-            if (ticket is not null)
-                IdempotencyStore.Store(context, ticket, successStatus, context.Serialize(_outcome.Value));
+            Unaudited = context.ChangedWithoutAudit;
+            if (ticket is not null && successStatus is { } status)
+                IdempotencyStore.Store(context, ticket, status, context.Serialize(_outcome.Value));
             return true;
         }
 

@@ -62,7 +62,7 @@ public static class VolunteersApi
     {
         if (!caller.CanAccess(request.CommunityId))
             return Problems.From(Failure.Forbidden());
-        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status201Created, w =>
+        return await writer.Create<VolunteerResponse>(caller, w =>
         {
             var c = w.Connection;
             if (!CommunityQueries.Exists(c, request.CommunityId))
@@ -72,7 +72,7 @@ public static class VolunteersApi
             if (request.WechatOpenId is not null
                 && c.QuerySingleOrDefault<(long Id, long CommunityId)?>("SELECT id, community_id FROM volunteers WHERE wechat_open_id = @OpenId",
                     new { OpenId = request.WechatOpenId }) is { } taken)
-                return caller.CanAccess(taken.CommunityId)
+                return w.Caller.CanAccess(taken.CommunityId)
                     ? Failure.Conflict("duplicate-openid", "duplicate-openid", taken.Id)
                     : Failure.Conflict("duplicate-openid", "duplicate-openid-elsewhere");
 
@@ -98,7 +98,6 @@ public static class VolunteersApi
             w.Audit(AuditAction.VolunteerCreated, $"volunteer:{row.Id}", row.ToResponse(masked: true));
             return row.ToResponse();
         });
-        return outcome.ToCreated();
     }
 
     public static async Task<Results<Ok<VolunteerResponse>, ProblemHttpResult>> Get(long id, Caller caller, Database database)
@@ -125,7 +124,7 @@ public static class VolunteersApi
     }
 
     public static async Task<Results<Ok<Page<VolunteerResponse>>, PushStreamHttpResult, ProblemHttpResult>> Search(
-        Caller caller, Database database, long? communityId, string? q, string? format, string? cursor, int? limit)
+        Caller caller, Database database, CommunityContexts communities, long? communityId, string? q, string? format, string? cursor, int? limit)
     {
         var page = Paging.Parse(cursor, limit);
         if (!page.IsSuccess)
@@ -155,7 +154,7 @@ public static class VolunteersApi
         if (csv)
             return Csv.Stream("volunteers.csv", maskPhones ? MaskedRoster : Roster,
                 () => database.Stream<VolunteerRow>($"SELECT {VolunteerRow.Columns} FROM volunteers {filters.Sql} ORDER BY id DESC", filters.Parameters),
-                CommunityContext.Zones(database));
+                communities.Zones(database));
 
         await using var connection = await database.OpenReadAsync();
         var rows = connection.Query<VolunteerRow>(
@@ -196,10 +195,10 @@ public static class VolunteersApi
         // A mini-program registers a volunteer under the name they give; correcting it afterwards is the community's call.
         if (request.Name is not null && caller.Role is not (Roles.Staff or Roles.Admin))
             return Problems.From(new Failure(403, "forbidden", "rename-needs-staff"));
-        var outcome = await writer.Run<VolunteerResponse>(caller, StatusCodes.Status200OK, w =>
+        return await writer.Update<VolunteerResponse>(caller, w =>
         {
             var before = VolunteerQueries.ById(w.Connection, id);
-            if (before is null || !caller.CanAccess(before.CommunityId))
+            if (before is null || !w.Caller.CanAccess(before.CommunityId))
                 return Failure.NotFound("volunteer", id);
             var after = w.Connection.QuerySingle<VolunteerRow>(
                 $"""
@@ -232,7 +231,6 @@ public static class VolunteersApi
             w.Audit(AuditAction.VolunteerUpdated, $"volunteer:{id}", new { before = before.ToResponse(masked: true), after = after.ToResponse(masked: true) });
             return after.ToResponse();
         });
-        return outcome.ToOk();
     }
 
     /// <summary>Another community's volunteer answers 404, not 403: ids and openids should not confirm who exists elsewhere.</summary>

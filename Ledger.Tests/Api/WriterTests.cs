@@ -32,7 +32,7 @@ public sealed class WriterTests
     {
         var entered = new TaskCompletionSource();
         var release = new ManualResetEventSlim();
-        var blocker = _writer.Run<bool>(Test("blocker"), 200, _ =>
+        var blocker = _writer.Run<bool>(Test("blocker"), _ =>
         {
             entered.SetResult();
             release.Wait(TimeSpan.FromSeconds(30));
@@ -48,7 +48,7 @@ public sealed class WriterTests
         const int n = 100;
         var before = _writer.Stats;
         var (blocker, release) = await HoldWriter();
-        var writes = Enumerable.Range(0, n).Select(i => _writer.Run<long>(Test($"w{i}"), 200, w =>
+        var writes = Enumerable.Range(0, n).Select(i => _writer.Run<long>(Test($"w{i}"), w =>
         {
             w.Audit("test.write", $"test:{i}", new { i });
             return w.BatchId;
@@ -69,19 +69,19 @@ public sealed class WriterTests
     public async Task AFailingUnit_RollsBackOnlyItself()
     {
         var (blocker, release) = await HoldWriter();
-        var ok1 = _writer.Run<long>(Test("ok1"), 200, w => { w.Audit("test.isolation", "test:ok1", new { }); return w.BatchId; });
-        var refused = _writer.Run<long>(Test("refused"), 200, w =>
+        var ok1 = _writer.Run<long>(Test("ok1"), w => { w.Audit("test.isolation", "test:ok1", new { }); return w.BatchId; });
+        var refused = _writer.Run<long>(Test("refused"), w =>
         {
             w.Audit("test.isolation", "test:refused", new { });
             return Failure.Conflict("conflict", "bad-request", "refused on purpose");
         });
-        var thrown = _writer.Run<long>(Test("thrown"), 200, w =>
+        var thrown = _writer.Run<long>(Test("thrown"), w =>
         {
             w.Audit("test.isolation", "test:thrown", new { });
             w.Connection.Execute("INSERT INTO no_such_table VALUES (1)");
             return w.BatchId;
         });
-        var ok2 = _writer.Run<long>(Test("ok2"), 200, w => { w.Audit("test.isolation", "test:ok2", new { }); return w.BatchId; });
+        var ok2 = _writer.Run<long>(Test("ok2"), w => { w.Audit("test.isolation", "test:ok2", new { }); return w.BatchId; });
         release.Set();
         await blocker;
 
@@ -102,7 +102,7 @@ public sealed class WriterTests
     [Test]
     public async Task CallerIsAnsweredOnlyAfterCommit_SoAReadSeesTheWrite()
     {
-        var outcome = await _writer.Run<long>(Test("visible"), 200, w =>
+        var outcome = await _writer.Run<long>(Test("visible"), w =>
         {
             w.Audit("test.visible", "test:visible", new { });
             return w.Connection.ExecuteScalar<long>("SELECT last_insert_rowid()");

@@ -32,6 +32,12 @@ public sealed class PreparedConnection : DbConnection
     /// <summary>True while a transaction opened with plain SQL (BEGIN) is still open.</summary>
     public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_inner.Handle) == 0;
 
+    /// <summary>
+    /// Rows inserted, updated or deleted on this connection since it opened (wrapping at 2^32; take differences). A
+    /// counter SQLite keeps anyway, read without a statement, so the writer can ask it around every unit.
+    /// </summary>
+    public int TotalChanges => SQLitePCL.raw.sqlite3_total_changes(_inner.Handle);
+
     /// <summary>Sees each SQL text the first time a connection prepares it; tests use it to check query plans.</summary>
     internal static Action<string>? Preparing { get; set; }
 
