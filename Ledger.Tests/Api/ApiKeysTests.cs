@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -27,11 +26,9 @@ public sealed class ApiKeysTests
         Assert.That(key, Does.StartWith("lk_").And.Length.GreaterThan(40));
         Assert.That((await _app.Client(key).GetAsync($"/api/v1/communities/{_community}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var bytes = await File.ReadAllBytesAsync(_app.DatabasePath);
-        var wal = File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : [];
         var secret = System.Text.Encoding.UTF8.GetBytes(key);
-        Assert.That(bytes.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the database file in clear");
-        Assert.That(wal.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the WAL in clear");
+        foreach (var (file, bytes) in await _app.Database.StoredFiles())
+            Assert.That(bytes.AsSpan().IndexOf(secret), Is.EqualTo(-1), $"the key is in {file} in clear");
     }
 
     [Test]
@@ -58,8 +55,7 @@ public sealed class ApiKeysTests
         Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await Seed.Problem(await client.GetAsync("/api/v1/communities"), HttpStatusCode.Unauthorized, "unauthorized");
         Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'api-key.revoked' AND subject = @S", new { S = $"api-key:{id}" }),
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'api-key.revoked' AND subject = @S", new { S = $"api-key:{id}" }),
             Is.EqualTo(1));
     }
 
@@ -115,12 +111,11 @@ public sealed class ApiKeysTests
         Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
             "the configured bootstrap key");
 
-        using (var db = _app.OpenDatabase())
-            Assert.That(db.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
+        Assert.That(_app.Database.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
         // Nowhere in the file — the key's row, its audit event — are five characters of a key in clear.
-        var bytes = (await File.ReadAllBytesAsync(_app.DatabasePath)).Concat(File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : []).ToArray();
+        foreach (var (file, bytes) in await _app.Database.StoredFiles())
         foreach (var secret in new[] { LedgerApp.AdminKey, key })
-            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in the database file");
+            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in {file}");
     }
 
     [Test]
@@ -128,23 +123,19 @@ public sealed class ApiKeysTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "ledger.db")}"))
-        {
-            old.Open();
-            Ledger.Api.Storage.Migrator.Apply(old, Ledger.Api.Storage.Migrator.Embedded().Where(m => m.Version <= 7).ToList());
-            old.Execute(
-                "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
-                new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var old = new TestDatabase(Path.Combine(folder, "ledger.db"));
+        old.Migrate(Ledger.Api.Storage.Migrator.Embedded().Where(m => m.Version <= 7).ToList());
+        old.Execute(
+            "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
+            new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });
+        TestDatabase.ReleaseAll();
 
         await using var app = new LedgerApp(folder);
         var items = (await (await app.Admin().GetAsync("/api/v1/api-keys")).Read<JsonElement>()).GetProperty("items");
         Assert.That(items.EnumerateArray().Select(i => i.GetProperty("keyPrefix").GetString()), Is.EqualTo(new[] { LedgerApp.AdminKey[..4] }));
-        using var db = app.OpenDatabase();
-        Assert.That(() => db.Execute(
+        Assert.That(() => app.Database.Execute(
                 "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('x', 'admin', 'h', 'lk_abcdefg', '2026-01-01T00:00:00.000Z')"),
-            Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+            Throws.InstanceOf<System.Data.Common.DbException>());
     }
 
     [Test]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -71,10 +70,9 @@ public sealed class AttendanceTests
         Assert.That(recorded.Select(r => r.GetProperty("points").GetInt64()), Is.All.EqualTo(15));
         Assert.That(recorded.Select(r => r.GetProperty("volunteerId").GetInt64()).Distinct().Count(), Is.EqualTo(297));
 
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A AND status = 'approved'", new { A = activity }),
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A AND status = 'approved'", new { A = activity }),
             Is.EqualTo(297));
-        Assert.That(db.ExecuteScalar<long>(
+        Assert.That(_app.Database.Scalar<long>(
             """
             SELECT SUM(p.amount) FROM postings p
             JOIN ledger_transactions t ON t.id = p.transaction_id
@@ -106,7 +104,6 @@ public sealed class AttendanceTests
         var second = await _app.Client(_staff).PostJson($"/api/v1/activities/{activity}/attendance", body, "campaign-1");
         Assert.That(await second.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
         Assert.That(second.Headers.Contains("Idempotent-Replayed"), Is.True);
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A", new { A = activity }), Is.EqualTo(1));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A", new { A = activity }), Is.EqualTo(1));
     }
 }

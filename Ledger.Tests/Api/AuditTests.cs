@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -39,8 +38,7 @@ public sealed class AuditTests
         var result = await Verify();
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
         Assert.That(result.GetProperty("firstBroken").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        using var db = _app.OpenDatabase();
-        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(_app.Database.Count("audit_events")));
         Assert.That(result.GetProperty("checkedTransactions").GetInt64(), Is.EqualTo(4));
         // Three accruals to one volunteer, and a transfer out of their account into another's.
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
@@ -48,12 +46,10 @@ public sealed class AuditTests
 
     /// <summary>Someone with the file edits it while the service is down; the service restarts and verifies.</summary>
     /// <returns>The verify answer, and what the tampering returned (the id it touched).</returns>
-    private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<System.Data.IDbConnection, long> tamper)
+    private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<TestDatabase, long> tamper)
     {
         await _app.Stop();
-        long touched;
-        using (var db = _app.OpenDatabase())
-            touched = tamper(db);
+        var touched = tamper(_app.Database);
         await _app.Restart();
         return (await Verify(), touched);
     }
@@ -71,7 +67,7 @@ public sealed class AuditTests
         var (result, touched) = await VerifyAfterTampering(db =>
         {
             // Someone with the file drops the guard and adds ten points to the second transaction's credit.
-            var edited = db.ExecuteScalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
+            var edited = db.Scalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
             db.Execute("DROP TRIGGER postings_are_append_only_u");
             db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
             return edited;
@@ -84,7 +80,7 @@ public sealed class AuditTests
     {
         var (result, touched) = await VerifyAfterTampering(db =>
         {
-            var deleted = db.ExecuteScalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
+            var deleted = db.Scalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
             db.Execute("DELETE FROM audit_events WHERE id = @Id", new { Id = deleted });
             return deleted;
         });
@@ -108,7 +104,7 @@ public sealed class AuditTests
         var (result, touched) = await VerifyAfterTampering(db =>
         {
             // The second accrual's line: its memo is empty, so the memo edit also proves NULL is compared.
-            var edited = db.ExecuteScalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
+            var edited = db.Scalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_u");
             db.Execute($"UPDATE statement_lines SET {edit} WHERE posting_id = @P", new { P = edited });
             return edited;
@@ -121,7 +117,7 @@ public sealed class AuditTests
     {
         var (result, touched) = await VerifyAfterTampering(db =>
         {
-            var deleted = db.ExecuteScalar<long>("SELECT MAX(posting_id) FROM statement_lines");
+            var deleted = db.Scalar<long>("SELECT MAX(posting_id) FROM statement_lines");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_d");
             db.Execute("DELETE FROM statement_lines WHERE posting_id = @P", new { P = deleted });
             return deleted;
@@ -132,8 +128,7 @@ public sealed class AuditTests
     [Test]
     public async Task ADatabaseFromBeforeStatementLines_GetsThemOnUpgrade_AndShowsTheSameLedger()
     {
-        using var file = _app.OpenDatabase();
-        var v = file.ExecuteScalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
+        var v = _app.Database.Scalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
         var before = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
 
         var (result, _) = await VerifyAfterTampering(db =>
@@ -177,8 +172,7 @@ public sealed class AuditTests
         Assert.That(csv.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
         var lines = Encoding.UTF8.GetString(csv, 3, csv.Length - 3).TrimEnd().Split('\n');
         Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("id,at,actor,action,subject,requestId,detail"));
-        using var db = _app.OpenDatabase();
-        Assert.That(lines.Length - 1, Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+        Assert.That(lines.Length - 1, Is.EqualTo(_app.Database.Count("audit_events")));
     }
 
     [Test]

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Dapper;
 using Microsoft.Extensions.Configuration;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
@@ -69,11 +68,7 @@ public sealed partial class CertificatesTests
         }
     }
 
-    private long Count(string sql, object? parameters = null)
-    {
-        using var db = _app.OpenDatabase();
-        return db.ExecuteScalar<long>(sql, parameters);
-    }
+    private long Count(string sql, object? parameters = null) => _app.Database.Scalar<long>(sql, parameters);
 
     private static string CodeIn(string html) => CodePattern().Match(html).Value;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -49,11 +48,7 @@ public sealed class CounterTests
     private async Task<long> Balance(long volunteerId) =>
         (await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
 
-    private async Task<long> Stock(long rewardId)
-    {
-        using var db = _app.OpenDatabase();
-        return db.ExecuteScalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
-    }
+    private long Stock(long rewardId) => _app.Database.Scalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
 
     [Test]
     public async Task Redeem_DebitsPointsAndStock_AndIssuesAReceipt()
@@ -71,7 +66,7 @@ public sealed class CounterTests
             Assert.That(r.GetProperty("transactionId").GetInt64(), Is.GreaterThan(0));
         });
         Assert.That(await Balance(v), Is.EqualTo(70));
-        Assert.That(await Stock(reward), Is.EqualTo(8));
+        Assert.That(Stock(reward), Is.EqualTo(8));
     }
 
     [Test]
@@ -99,7 +94,7 @@ public sealed class CounterTests
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "insufficient-points");
         Assert.That(await Balance(v), Is.Zero);
-        Assert.That(await Stock(reward), Is.EqualTo(90));
+        Assert.That(Stock(reward), Is.EqualTo(90));
     }
 
     [Test]
@@ -116,7 +111,7 @@ public sealed class CounterTests
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(5));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "out-of-stock");
-        Assert.That(await Stock(reward), Is.Zero);
+        Assert.That(Stock(reward), Is.Zero);
         var receipts = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created)
             .Select(async r => (await r.Read<JsonElement>()).GetProperty("receiptNo").GetString()));
         Assert.That(receipts.Distinct().Count(), Is.EqualTo(5));
@@ -134,8 +129,7 @@ public sealed class CounterTests
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(bodies.Distinct().Count(), Is.EqualTo(1));
         Assert.That(await Balance(v), Is.EqualTo(90));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(1));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(1));
     }
 
     [Test]
@@ -147,7 +141,7 @@ public sealed class CounterTests
             .Read<JsonElement>();
         var id = redemption.GetProperty("id").GetInt64();
         Assert.That(await Balance(v), Is.EqualTo(10));
-        Assert.That(await Stock(reward), Is.EqualTo(1));
+        Assert.That(Stock(reward), Is.EqualTo(1));
 
         var cancel = await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" });
         Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.OK), await cancel.Content.ReadAsStringAsync());
@@ -155,7 +149,7 @@ public sealed class CounterTests
         Assert.That(cancelled.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
         Assert.That(cancelled.GetProperty("balanceAfter").GetInt64(), Is.EqualTo(50));
         Assert.That(await Balance(v), Is.EqualTo(50));
-        Assert.That(await Stock(reward), Is.EqualTo(3));
+        Assert.That(Stock(reward), Is.EqualTo(3));
 
         await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
         var transactions = await (await _app.Client(_staff).GetAsync($"/api/v1/ledger/transactions?communityId={_community}&kind=cancellation")).Read<JsonElement>();
@@ -209,7 +203,7 @@ public sealed class CounterTests
         await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = inactive, rewardId = pricey, quantity = 1 }), HttpStatusCode.Conflict, "volunteer-inactive");
 
         Assert.That(await Balance(v), Is.EqualTo(30));
-        Assert.That(await Stock(reward), Is.EqualTo(2));
+        Assert.That(Stock(reward), Is.EqualTo(2));
     }
 
     [Test]
@@ -237,9 +231,8 @@ public sealed class CounterTests
         await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 0 }), HttpStatusCode.BadRequest, "validation");
         await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 0, stock = 1 }), HttpStatusCode.BadRequest, "validation");
         await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = -1 }), HttpStatusCode.BadRequest, "validation");
-        Assert.That(await Stock(reward), Is.EqualTo(21));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
+        Assert.That(Stock(reward), Is.EqualTo(21));
+        Assert.That(_app.Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
             Is.EqualTo(new[] { "reward.created", "reward.updated", "reward.updated" }));
 
         await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
@@ -291,8 +284,7 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(10)).GetProperty("id").GetInt64();
         // Validation keeps control characters out of new names; older data, or data written straight into the file, may have them.
-        using (var db = _app.OpenDatabase())
-            db.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
+        _app.Database.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
         await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = await Reward(1, 5), quantity = 1 });
 
         foreach (var language in new[] { "zh-CN", "en" })

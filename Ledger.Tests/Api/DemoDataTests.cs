@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using System.Text.Json;
 using Ledger.Api.Demo;
 using Ledger.Tests.Builders;
-using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -59,28 +58,19 @@ public sealed class DemoDataTests
                 Assert.That(await refused.WaitForExit(TimeSpan.FromMinutes(1)), Is.EqualTo(2), refused.Output);
                 Assert.That(refused.Output, Does.Contain("already holds 1 community").And.Contain(DemoData.ForceFlag));
             }
-            Assert.That(CommunityCount(database), Is.EqualTo(1), "a refused run adds nothing");
+            Assert.That(new TestDatabase(database, pooling: false).Count("communities"), Is.EqualTo(1), "a refused run adds nothing");
 
             await using (var forced = new ServiceProcess(database))
             {
                 forced.Launch(["--urls", forced.Address.ToString().TrimEnd('/'), DemoData.Flag, DemoData.ForceFlag]);
                 await forced.WaitForOutput("Ctrl+C", TimeSpan.FromMinutes(3));
             }
-            Assert.That(CommunityCount(database), Is.EqualTo(2));
+            Assert.That(new TestDatabase(database, pooling: false).Count("communities"), Is.EqualTo(2));
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseAll();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static long CommunityCount(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM communities";
-        return (long)command.ExecuteScalar()!;
     }
 }

@@ -32,13 +32,13 @@ public sealed class ErrorTests
     [TestCase("null")]
     public async Task MalformedOrMistypedJson_Is400Problem_AndWritesNothing(string body)
     {
-        var before = await Count("volunteers");
+        var before = _app.Database.Count("volunteers");
         var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").EnumerateObject().Single().Value[0].GetString(), Is.Not.Empty,
             "a validation failure names its field (API.md): the wrong one, or the body");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("parameter").And.Not.Contain("Service"), "no framework wording");
-        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+        Assert.That(_app.Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [TestCase("{\"communityId\": \"seven\", \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\"}", "communityId")]
@@ -69,7 +69,7 @@ public sealed class ErrorTests
     [TestCase("application/json; charset=utf8")]
     public async Task ABodyInAnotherCharsetThanUtf8_Is415Problem_NotA500_AndWritesNothing(string contentType)
     {
-        var before = await Count("volunteers");
+        var before = _app.Database.Count("volunteers");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/volunteers")
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{_community},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
@@ -78,7 +78,7 @@ public sealed class ErrorTests
         var response = await _app.Admin().SendAsync(request);
         var problem = await Seed.Problem(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("UTF-8"));
-        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+        Assert.That(_app.Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [Test]
@@ -152,14 +152,6 @@ public sealed class ErrorTests
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("echelon")[0].GetString(), Is.EqualTo("须为以下之一：first, second, reserve。"));
         Assert.That(problem.GetProperty("errors").GetProperty("name")[0].GetString(), Does.Contain("不能为空"));
-    }
-
-    private async Task<long> Count(string table)
-    {
-        await using var db = _app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>A body whose length the client does not announce, so it goes chunked.</summary>

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -391,11 +391,11 @@ public sealed class HoursToPointsTests
     {
         var v = await NewVolunteer();
         await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
-        using var db = _app.OpenDatabase();
-        Assert.That(() => db.Execute("UPDATE postings SET amount = amount + 1"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
-        Assert.That(() => db.Execute("DELETE FROM postings"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
-        Assert.That(() => db.Execute("UPDATE ledger_transactions SET memo = 'x'"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
-        Assert.That(() => db.Execute("DELETE FROM ledger_transactions"), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+        var db = _app.Database;
+        Assert.That(() => db.Execute("UPDATE postings SET amount = amount + 1"), Throws.InstanceOf<DbException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("DELETE FROM postings"), Throws.InstanceOf<DbException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("UPDATE ledger_transactions SET memo = 'x'"), Throws.InstanceOf<DbException>().With.Message.Contains("append-only"));
+        Assert.That(() => db.Execute("DELETE FROM ledger_transactions"), Throws.InstanceOf<DbException>().With.Message.Contains("append-only"));
     }
 
     [Test]
@@ -416,9 +416,8 @@ public sealed class HoursToPointsTests
     {
         var v = await NewVolunteer();
         var record = await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
-        using var db = _app.OpenDatabase();
-        var actions = db.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id",
-            new { S = $"service-record:{record.GetProperty("id").GetInt64()}" }).ToList();
+        var actions = _app.Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id",
+            new { S = $"service-record:{record.GetProperty("id").GetInt64()}" });
         Assert.That(actions, Is.EqualTo(new[] { "service-record.submitted", "service-record.approved" }));
     }
 }

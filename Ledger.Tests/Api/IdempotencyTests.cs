@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -108,9 +107,8 @@ public sealed class IdempotencyTests
         var ids = await Task.WhenAll(responses.Select(async r => (await r.Read<JsonElement>()).GetProperty("id").GetInt64()));
         Assert.That(ids.Distinct().Count(), Is.EqualTo(1));
         Assert.That(responses.Count(r => !r.Headers.Contains("Idempotent-Replayed")), Is.EqualTo(1));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers WHERE name = '并发测试'"), Is.EqualTo(1));
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S", new { S = $"volunteer:{ids[0]}" }), Is.EqualTo(1));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM volunteers WHERE name = '并发测试'"), Is.EqualTo(1));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S", new { S = $"volunteer:{ids[0]}" }), Is.EqualTo(1));
     }
 
     [Test]
@@ -118,20 +116,14 @@ public sealed class IdempotencyTests
     {
         var client = _app.Client(_staff);
         await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community), "kept-fresh");
-        using (var db = _app.OpenDatabase())
-            db.Execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE idempotency_key = 'kept-fresh'");
+        _app.Database.Execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE idempotency_key = 'kept-fresh'");
         await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community), "recent");
         var purge = (Ledger.Api.Http.IdempotencyPurge)_app.Services.GetService(typeof(Ledger.Api.Http.IdempotencyPurge))!;
         Assert.That(purge.Retention.TotalDays, Is.GreaterThanOrEqualTo(7));
         Assert.That(await purge.RunOnce(), Is.EqualTo(1));
-        using var after = _app.OpenDatabase();
-        Assert.That(after.Query<string>("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN ('kept-fresh', 'recent')"),
+        Assert.That(_app.Database.Query<string>("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key IN ('kept-fresh', 'recent')"),
             Is.EqualTo(new[] { "recent" }));
     }
 
-    private long Count()
-    {
-        using var db = _app.OpenDatabase();
-        return db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers");
-    }
+    private long Count() => _app.Database.Count("volunteers");
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -40,10 +39,9 @@ public sealed class LedgerConcurrencyTests
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.OK), Is.EqualTo(1));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "record-not-pending");
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'accrual' AND reference = @R",
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'accrual' AND reference = @R",
             new { R = $"service-record:{id}" }), Is.EqualTo(1));
-        Assert.That(db.ExecuteScalar<long>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(10));
+        Assert.That(_app.Database.Scalar<long>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(10));
     }
 
     [Test]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -41,11 +40,7 @@ public sealed class TimesTests
     private static string RecordJson(long volunteerId, string startedAt, string endedAt, bool approve = false) =>
         $$"""{"volunteerId":{{volunteerId}},"category":"elderly-care","startedAt":"{{startedAt}}","endedAt":"{{endedAt}}"{{(approve ? ",\"approve\":true,\"score\":5" : "")}}}""";
 
-    private long Count(string table)
-    {
-        using var db = _app.OpenDatabase();
-        return db.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table}");
-    }
+    private long Count(string table) => _app.Database.Count(table);
 
     [Test]
     public async Task Record_WithSecondsAndMilliseconds_Is201_StoredAndAnsweredWithThem_72MinutesAnd12Points()
@@ -65,8 +60,7 @@ public sealed class TimesTests
             Assert.That(record.GetProperty("startedAt").GetString(), Is.EqualTo(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'")));
             Assert.That(record.GetProperty("endedAt").GetString(), Does.EndWith(":15:41.512Z"));
         });
-        using var db = _app.OpenDatabase();
-        var stored = db.QuerySingle<(string StartedAt, string EndedAt, long Minutes)>(
+        var stored = _app.Database.Single<(string StartedAt, string EndedAt, long Minutes)>(
             "SELECT started_at, ended_at, minutes FROM service_records WHERE id = @Id", new { Id = record.GetProperty("id").GetInt64() });
         Assert.That(stored, Is.EqualTo((start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             start.AddMinutes(72).AddSeconds(14).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), 72L)));
@@ -307,9 +301,8 @@ public sealed class TimesTests
         Assert.That(recorded.Select(r => r.GetProperty("volunteerId").GetInt64()), Is.EqualTo(new[] { onTime, part }));
         // 120 minutes of patrol at 10 an hour are 20 points; 07:30:12.345 to 08:45 is 74 minutes (74.8), 12 points.
         Assert.That(recorded.Select(r => r.GetProperty("points").GetInt64()), Is.EqualTo(new[] { 20L, 12L }));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE volunteer_id = @V", new { V = early }), Is.Zero);
-        Assert.That(db.ExecuteScalar<string>("SELECT started_at FROM service_records WHERE volunteer_id = @V", new { V = part }), Does.EndWith(":30:12.345Z"));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE volunteer_id = @V", new { V = early }), Is.Zero);
+        Assert.That(_app.Database.Scalar<string>("SELECT started_at FROM service_records WHERE volunteer_id = @V", new { V = part }), Does.EndWith(":30:12.345Z"));
     }
 
     [Test]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Ledger.Core.Volunteers;
 using Ledger.Tests.Builders;
 
@@ -43,8 +42,7 @@ public sealed class VolunteersTests
             Assert.That(v.GetProperty("status").GetString(), Is.EqualTo("active"));
             Assert.That(v.GetProperty("buildingGroup").ValueKind, Is.EqualTo(JsonValueKind.Null));
         });
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
             new { S = $"volunteer:{v.GetProperty("id").GetInt64()}" }), Is.EqualTo(1));
     }
 
@@ -96,11 +94,10 @@ public sealed class VolunteersTests
     public async Task DuplicateOpenId_Is409_AndTheSecondIsNotStored()
     {
         await Seed.Volunteer(_app, _staff, _community, openId: "o-dup");
-        using var db = _app.OpenDatabase();
-        var before = db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers");
+        var before = _app.Database.Count("volunteers");
         var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, openId: "o-dup"));
         await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers"), Is.EqualTo(before));
+        Assert.That(_app.Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [Test]
@@ -210,8 +207,7 @@ public sealed class VolunteersTests
             Assert.That(after.GetProperty("phone").GetString(), Is.EqualTo(v.GetProperty("phone").GetString()));
             Assert.That(after.GetProperty("skills").GetArrayLength(), Is.EqualTo(2));
         });
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.updated' AND subject = @S",
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.updated' AND subject = @S",
             new { S = $"volunteer:{id}" }), Is.EqualTo(1));
     }
 
