@@ -4,31 +4,13 @@ using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class AttendanceTests
+public sealed class AttendanceTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-    }
-
-    [TearDown]
-    public void BooksStayBalanced() => Invariants.Check(_app);
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     private async Task<(long Id, DateTimeOffset Start)> Activity(int minutes, string category = "epidemic")
     {
         var start = Records.FreeSlot();
-        var response = await _app.Client(_staff).PostJson("/api/v1/activities",
-            new { communityId = _community, title = "核酸检测志愿服务", category, startsAt = start, endsAt = start.AddMinutes(minutes), location = "桃浦新村广场" });
+        var response = await Staff.PostJson("/api/v1/activities",
+            new { communityId = CommunityId, title = "核酸检测志愿服务", category, startsAt = start, endsAt = start.AddMinutes(minutes), location = "桃浦新村广场" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return ((await response.Read<JsonElement>()).GetProperty("id").GetInt64(), start);
     }
@@ -39,7 +21,7 @@ public sealed class AttendanceTests
         var (activity, start) = await Activity(45);
         var volunteers = new List<JsonElement>();
         for (var i = 0; i < 297; i++)
-            volunteers.Add(await Seed.Volunteer(_app, _staff, _community));
+            volunteers.Add(await Seed.Volunteer(App, StaffKey, CommunityId));
 
         var entries = new List<object>();
         for (var i = 0; i < 297; i++)
@@ -56,7 +38,7 @@ public sealed class AttendanceTests
             startedAt = start, endedAt = start.AddMinutes(20), score = 5 });                                // too short
         Assert.That(entries, Has.Count.EqualTo(301));
 
-        var response = await _app.Client(_staff).PostJson($"/api/v1/activities/{activity}/attendance", new { entries });
+        var response = await Staff.PostJson($"/api/v1/activities/{activity}/attendance", new { entries });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var result = await response.Read<JsonElement>();
         var rejected = result.GetProperty("rejected").EnumerateArray()
@@ -70,9 +52,9 @@ public sealed class AttendanceTests
         Assert.That(recorded.Select(r => r.GetProperty("points").GetInt64()), Is.All.EqualTo(15));
         Assert.That(recorded.Select(r => r.GetProperty("volunteerId").GetInt64()).Distinct().Count(), Is.EqualTo(297));
 
-        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A AND status = 'approved'", new { A = activity }),
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A AND status = 'approved'", new { A = activity }),
             Is.EqualTo(297));
-        Assert.That(_app.Database.Scalar<long>(
+        Assert.That(Database.Scalar<long>(
             """
             SELECT SUM(p.amount) FROM postings p
             JOIN ledger_transactions t ON t.id = p.transaction_id
@@ -86,7 +68,7 @@ public sealed class AttendanceTests
     public async Task TheShapeOfTheCall_IsValidated()
     {
         var (activity, _) = await Activity(60);
-        var client = _app.Client(_staff);
+        var client = Staff;
         await Seed.Problem(await client.PostJson($"/api/v1/activities/{activity}/attendance", new { entries = Array.Empty<object>() }), HttpStatusCode.BadRequest, "validation");
         var tooMany = Enumerable.Range(0, 1001).Select(i => new { volunteerId = i + 1L, score = 5 }).ToArray();
         await Seed.Problem(await client.PostJson($"/api/v1/activities/{activity}/attendance", new { entries = tooMany }), HttpStatusCode.BadRequest, "validation");
@@ -98,12 +80,12 @@ public sealed class AttendanceTests
     public async Task Replay_WithTheSameKey_RecordsNothingTwice()
     {
         var (activity, _) = await Activity(60);
-        var v = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
         var body = new { entries = new[] { new { volunteerId = v, score = 5 } } };
-        var first = await _app.Client(_staff).PostJson($"/api/v1/activities/{activity}/attendance", body, "campaign-1");
-        var second = await _app.Client(_staff).PostJson($"/api/v1/activities/{activity}/attendance", body, "campaign-1");
+        var first = await Staff.PostJson($"/api/v1/activities/{activity}/attendance", body, "campaign-1");
+        var second = await Staff.PostJson($"/api/v1/activities/{activity}/attendance", body, "campaign-1");
         Assert.That(await second.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
         Assert.That(second.Headers.Contains("Idempotent-Replayed"), Is.True);
-        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A", new { A = activity }), Is.EqualTo(1));
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE activity_id = @A", new { A = activity }), Is.EqualTo(1));
     }
 }

@@ -6,31 +6,20 @@ using Ledger.Tests.Builders;
 namespace Ledger.Tests.Api;
 
 /// <summary>Auditors can trust and trace every point: tampering straight in the database file is detected.</summary>
-public sealed class AuditTests
+/// <remarks>Each test has a service of its own to tamper with; the tampering unbalances the books on purpose.</remarks>
+public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAfterEachTest: false)
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-    private string _auditor = "";
-
     [SetUp]
-    public async Task SetUp()
+    public async Task TwoVolunteersWithAccrualsAndAGift()
     {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        _auditor = (await Seed.Key(_app, "auditor")).Key;
-        var v = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
-        var w = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
+        var w = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
         for (var i = 0; i < 3; i++)
-            await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
-        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
+            await Records.Submit(App, StaffKey, v, minutes: 60, approveScore: 5);
+        await Staff.PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
     }
 
-    [TearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
-    private async Task<JsonElement> Verify() => await (await _app.Client(_auditor).GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+    private async Task<JsonElement> Verify() => await (await Auditor.GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
 
     [Test]
     public async Task AnUntouchedDatabase_Verifies()
@@ -38,7 +27,7 @@ public sealed class AuditTests
         var result = await Verify();
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
         Assert.That(result.GetProperty("firstBroken").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(_app.Database.Count("audit_events")));
+        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(Database.Count("audit_events")));
         Assert.That(result.GetProperty("checkedTransactions").GetInt64(), Is.EqualTo(4));
         // Three accruals to one volunteer, and a transfer out of their account into another's.
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
@@ -48,9 +37,9 @@ public sealed class AuditTests
     /// <returns>The verify answer, and what the tampering returned (the id it touched).</returns>
     private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<TestDatabase, long> tamper)
     {
-        await _app.Stop();
-        var touched = tamper(_app.Database);
-        await _app.Restart();
+        await App.Stop();
+        var touched = tamper(Database);
+        await App.Restart();
         return (await Verify(), touched);
     }
 
@@ -128,8 +117,8 @@ public sealed class AuditTests
     [Test]
     public async Task ADatabaseFromBeforeStatementLines_GetsThemOnUpgrade_AndShowsTheSameLedger()
     {
-        var v = _app.Database.Scalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
-        var before = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        var v = Database.Scalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
+        var before = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
 
         var (result, _) = await VerifyAfterTampering(db =>
         {
@@ -140,7 +129,7 @@ public sealed class AuditTests
 
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
-        var after = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        var after = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
         Assert.That(after, Is.EqualTo(before));
         Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("items").GetArrayLength(), Is.EqualTo(4));
     }
@@ -148,7 +137,7 @@ public sealed class AuditTests
     [Test]
     public async Task AuditEvents_FilterByActorActionSubjectAndTime_AndExportAsCsv()
     {
-        var client = _app.Client(_auditor);
+        var client = Auditor;
         var approvals = await (await client.GetAsync("/api/v1/audit/events?action=service-record.approved")).Read<JsonElement>();
         Assert.That(approvals.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
         var first = approvals.GetProperty("items")[0];
@@ -168,18 +157,18 @@ public sealed class AuditTests
         Assert.That(future.GetProperty("items").GetArrayLength(), Is.Zero);
         await Seed.Problem(await client.GetAsync("/api/v1/audit/events?actor=someone"), HttpStatusCode.BadRequest, "validation");
 
-        var csv = await _app.Client(_auditor, "en").GetByteArrayAsync("/api/v1/audit/events?format=csv");
+        var csv = await App.Client(AuditorKey, "en").GetByteArrayAsync("/api/v1/audit/events?format=csv");
         Assert.That(csv.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
         var lines = Encoding.UTF8.GetString(csv, 3, csv.Length - 3).TrimEnd().Split('\n');
         Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("id,at,actor,action,subject,requestId,detail"));
-        Assert.That(lines.Length - 1, Is.EqualTo(_app.Database.Count("audit_events")));
+        Assert.That(lines.Length - 1, Is.EqualTo(Database.Count("audit_events")));
     }
 
     [Test]
     public async Task LedgerAndRecordLists_ExportAsCsv()
     {
-        var client = _app.Client(_auditor, "en");
-        var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={_community}&format=csv"));
+        var client = App.Client(AuditorKey, "en");
+        var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={CommunityId}&format=csv"));
         var rows = ledger.TrimStart('\uFEFF').TrimEnd().Split('\n');
         Assert.That(rows[0].TrimEnd('\r'), Does.StartWith("transactionId,at,kind,"));
         Assert.That(rows, Has.Length.EqualTo(1 + 4 * 2), "a row per posting");
@@ -190,9 +179,9 @@ public sealed class AuditTests
     [Test]
     public async Task AnAuditor_ChangesNothing()
     {
-        var client = _app.Client(_auditor);
-        await Seed.Problem(await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community)), HttpStatusCode.Forbidden, "forbidden");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = 1 }),
+        var client = Auditor;
+        await Seed.Problem(await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId)), HttpStatusCode.Forbidden, "forbidden");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 1, stock = 1 }),
             HttpStatusCode.Forbidden, "forbidden");
     }
 }

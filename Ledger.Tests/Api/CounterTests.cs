@@ -7,32 +7,14 @@ using Ledger.Tests.Builders;
 namespace Ledger.Tests.Api;
 
 /// <summary>The counter (积分超市): the books and the shelf always agree (账物相符).</summary>
-public sealed class CounterTests
+public sealed class CounterTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-    }
-
-    [TearDown]
-    public void BooksStayBalanced() => Invariants.Check(_app);
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     private async Task<JsonElement> Volunteer(long points)
     {
-        var v = await Seed.Volunteer(_app, _staff, _community);
+        var v = await Seed.Volunteer(App, StaffKey, CommunityId);
         if (points > 0)
         {
-            var response = await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "初始积分" });
+            var response = await Staff.PostJson($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "初始积分" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         }
         return v;
@@ -40,29 +22,29 @@ public sealed class CounterTests
 
     private async Task<long> Reward(long cost, long stock, string name = "洗衣液")
     {
-        var response = await _app.Client(_staff).PostJson("/api/v1/rewards", new { communityId = _community, name, pointsCost = cost, stock });
+        var response = await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name, pointsCost = cost, stock });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return (await response.Read<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     private async Task<long> Balance(long volunteerId) =>
-        (await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
+        (await (await Staff.GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
 
-    private long Stock(long rewardId) => _app.Database.Scalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
+    private long Stock(long rewardId) => Database.Scalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
 
     [Test]
     public async Task Redeem_DebitsPointsAndStock_AndIssuesAReceipt()
     {
         var v = (await Volunteer(100)).GetProperty("id").GetInt64();
         var reward = await Reward(15, 10, "大米 5kg");
-        var response = await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 });
+        var response = await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var r = await response.Read<JsonElement>();
         Assert.Multiple(() =>
         {
             Assert.That(r.GetProperty("pointsSpent").GetInt64(), Is.EqualTo(30));
             Assert.That(r.GetProperty("balanceAfter").GetInt64(), Is.EqualTo(70));
-            Assert.That(r.GetProperty("receiptNo").GetString(), Does.Match($@"^C{_community:D3}-\d{{4}}-\d{{5}}$"));
+            Assert.That(r.GetProperty("receiptNo").GetString(), Does.Match($@"^C{CommunityId:D3}-\d{{4}}-\d{{5}}$"));
             Assert.That(r.GetProperty("transactionId").GetInt64(), Is.GreaterThan(0));
         });
         Assert.That(await Balance(v), Is.EqualTo(70));
@@ -75,7 +57,7 @@ public sealed class CounterTests
         var v = await Volunteer(20);
         var reward = await Reward(10, 5);
         var code = v.GetProperty("memberCode").GetString()!.ToLowerInvariant();
-        var response = await _app.Client(_staff).PostJson("/api/v1/redemptions", new { memberCode = code, rewardId = reward, quantity = 1 });
+        var response = await Staff.PostJson("/api/v1/redemptions", new { memberCode = code, rewardId = reward, quantity = 1 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         Assert.That((await response.Read<JsonElement>()).GetProperty("volunteerId").GetInt64(), Is.EqualTo(v.GetProperty("id").GetInt64()));
     }
@@ -85,7 +67,7 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(100)).GetProperty("id").GetInt64();
         var reward = await Reward(10, 100);
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }, $"redeem-50-{i}")));
 
@@ -104,7 +86,7 @@ public sealed class CounterTests
         var volunteers = new List<long>();
         for (var i = 0; i < 30; i++)
             volunteers.Add((await Volunteer(50)).GetProperty("id").GetInt64());
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(volunteers.Select(v =>
             client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 })));
 
@@ -122,14 +104,14 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(100)).GetProperty("id").GetInt64();
         var reward = await Reward(10, 100);
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }, "one-tap")));
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(bodies.Distinct().Count(), Is.EqualTo(1));
         Assert.That(await Balance(v), Is.EqualTo(90));
-        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(1));
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(1));
     }
 
     [Test]
@@ -137,13 +119,13 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(50)).GetProperty("id").GetInt64();
         var reward = await Reward(20, 3);
-        var redemption = await (await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 }))
+        var redemption = await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 }))
             .Read<JsonElement>();
         var id = redemption.GetProperty("id").GetInt64();
         Assert.That(await Balance(v), Is.EqualTo(10));
         Assert.That(Stock(reward), Is.EqualTo(1));
 
-        var cancel = await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" });
+        var cancel = await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" });
         Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.OK), await cancel.Content.ReadAsStringAsync());
         var cancelled = await cancel.Read<JsonElement>();
         Assert.That(cancelled.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
@@ -151,8 +133,8 @@ public sealed class CounterTests
         Assert.That(await Balance(v), Is.EqualTo(50));
         Assert.That(Stock(reward), Is.EqualTo(3));
 
-        await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
-        var transactions = await (await _app.Client(_staff).GetAsync($"/api/v1/ledger/transactions?communityId={_community}&kind=cancellation")).Read<JsonElement>();
+        await Seed.Problem(await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
+        var transactions = await (await Staff.GetAsync($"/api/v1/ledger/transactions?communityId={CommunityId}&kind=cancellation")).Read<JsonElement>();
         var compensation = transactions.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == cancelled.GetProperty("transactionId").GetInt64());
         Assert.That(compensation.GetProperty("reversesId").GetInt64(), Is.EqualTo(redemption.GetProperty("transactionId").GetInt64()));
     }
@@ -162,16 +144,16 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(20)).GetProperty("id").GetInt64();
         var reward = await Reward(10, 1);
-        var id = (await (await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }))
+        var id = (await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }))
             .Read<JsonElement>()).GetProperty("id").GetInt64();
-        Assert.That((await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var listed = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={v}")).Read<JsonElement>();
+        Assert.That((await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var listed = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={v}")).Read<JsonElement>();
         var cancelledAt = listed.GetProperty("items")[0].GetProperty("cancelledAt").GetDateTimeOffset();
         // Seed.Community leaves the zone at its default, Shanghai (UTC+8).
         var local = cancelledAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-        var zh = await Seed.Problem(await _app.Client(_staff).PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "再次" }), HttpStatusCode.Conflict, "already-cancelled");
-        var en = await Seed.Problem(await _app.Client(_staff, "en").PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
+        var zh = await Seed.Problem(await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "再次" }), HttpStatusCode.Conflict, "already-cancelled");
+        var en = await Seed.Problem(await App.Client(StaffKey, "en").PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
 
         Assert.Multiple(() =>
         {
@@ -185,7 +167,7 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(30)).GetProperty("id").GetInt64();
         var reward = await Reward(10, 2);
-        var client = _app.Client(_staff);
+        var client = Staff;
 
         await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 3 }), HttpStatusCode.Conflict, "out-of-stock");
         var pricey = await Reward(31, 5);
@@ -209,30 +191,30 @@ public sealed class CounterTests
     [Test]
     public async Task ARewardOfAnotherCommunity_CannotBeRedeemed()
     {
-        var other = await Seed.Community(_app, "邻居社区");
-        var otherReward = (await (await _app.Admin().PostJson("/api/v1/rewards", new { communityId = other, name = "毛巾", pointsCost = 1, stock = 9 }))
+        var other = await Seed.Community(App, "邻居社区");
+        var otherReward = (await (await Admin.PostJson("/api/v1/rewards", new { communityId = other, name = "毛巾", pointsCost = 1, stock = 9 }))
             .Read<JsonElement>()).GetProperty("id").GetInt64();
         var v = (await Volunteer(30)).GetProperty("id").GetInt64();
-        await Seed.Problem(await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = otherReward, quantity = 1 }),
+        await Seed.Problem(await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = otherReward, quantity = 1 }),
             HttpStatusCode.NotFound, "not-found");
-        await Seed.Problem(await _app.Client(_staff).PatchAsJsonAsync($"/api/v1/rewards/{otherReward}", new { stockDelta = 1 }), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await Staff.PatchAsJsonAsync($"/api/v1/rewards/{otherReward}", new { stockDelta = 1 }), HttpStatusCode.NotFound, "not-found");
     }
 
     [Test]
     public async Task Stock_MovesByDelta_NeverBelowZero_AndEveryChangeIsAudited()
     {
         var reward = await Reward(10, 5, "肥皂");
-        var client = _app.Client(_staff);
+        var client = Staff;
         var up = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 20 })).Read<JsonElement>();
         Assert.That(up.GetProperty("stock").GetInt64(), Is.EqualTo(25));
         var down = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -4, pointsCost = 12 })).Read<JsonElement>();
         Assert.That((down.GetProperty("stock").GetInt64(), down.GetProperty("pointsCost").GetInt64()), Is.EqualTo((21L, 12L)));
         await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -22 }), HttpStatusCode.BadRequest, "validation");
         await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 0 }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 0, stock = 1 }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = -1 }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 0, stock = 1 }), HttpStatusCode.BadRequest, "validation");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 1, stock = -1 }), HttpStatusCode.BadRequest, "validation");
         Assert.That(Stock(reward), Is.EqualTo(21));
-        Assert.That(_app.Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
+        Assert.That(Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
             Is.EqualTo(new[] { "reward.created", "reward.updated", "reward.updated" }));
 
         await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
@@ -247,13 +229,13 @@ public sealed class CounterTests
         var id = v.GetProperty("id").GetInt64();
         var reward = await Reward(5, 50, "酱油, 500ml");
         for (var i = 0; i < 3; i++)
-            await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = id, rewardId = reward, quantity = 1 });
+            await Staff.PostJson("/api/v1/redemptions", new { volunteerId = id, rewardId = reward, quantity = 1 });
 
-        var page = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={id}&limit=2")).Read<JsonElement>();
+        var page = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={id}&limit=2")).Read<JsonElement>();
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
         Assert.That(page.GetProperty("nextCursor").GetString(), Is.Not.Null);
 
-        var csv = await _app.Client(_staff, "en").GetAsync($"/api/v1/redemptions?volunteerId={id}&format=csv");
+        var csv = await App.Client(StaffKey, "en").GetAsync($"/api/v1/redemptions?volunteerId={id}&format=csv");
         Assert.That(csv.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
         var bytes = await csv.Content.ReadAsByteArrayAsync();
@@ -269,8 +251,8 @@ public sealed class CounterTests
     {
         var reward = await Reward(1, 5, "=HYPERLINK(\"http://x\")");
         var v = (await Volunteer(10)).GetProperty("id").GetInt64();
-        await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
-        var text = await (await _app.Client(_staff).GetAsync($"/api/v1/redemptions?volunteerId={v}&format=csv")).Content.ReadAsStringAsync();
+        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+        var text = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={v}&format=csv")).Content.ReadAsStringAsync();
         Assert.That(text, Does.Contain("\"'=HYPERLINK(\"\"http://x\"\")\""));
     }
 
@@ -284,12 +266,12 @@ public sealed class CounterTests
     {
         var v = (await Volunteer(10)).GetProperty("id").GetInt64();
         // Validation keeps control characters out of new names; older data, or data written straight into the file, may have them.
-        _app.Database.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
-        await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = await Reward(1, 5), quantity = 1 });
+        Database.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
+        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = await Reward(1, 5), quantity = 1 });
 
         foreach (var language in new[] { "zh-CN", "en" })
         {
-            var csv = await CsvFile.Get(_app.Client(_staff, language), $"/api/v1/redemptions?volunteerId={v}&format=csv");
+            var csv = await CsvFile.Get(App.Client(StaffKey, language), $"/api/v1/redemptions?volunteerId={v}&format=csv");
             Assert.That(csv.Rows.Single()[4], Is.EqualTo("'" + name), language);
             Assert.That(csv.Rows.Single()[8], Is.EqualTo("1"), "numbers are not escaped");
         }

@@ -8,9 +8,12 @@ namespace Ledger.Tests.Builders;
 /// <summary>Test data made through the API, as a client would.</summary>
 public static class Seed
 {
+    /// <summary>The name a community gets when a test does not care.</summary>
+    public const string CommunityName = "桃浦新村";
+
     private static int _counter;
 
-    public static async Task<long> Community(LedgerApp app, string name = "桃浦新村")
+    public static async Task<long> Community(LedgerApp app, string name = CommunityName)
     {
         var response = await app.Admin().PostJson("/api/v1/communities", new { name, street = "桃浦镇", district = "普陀区" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
