@@ -13,33 +13,22 @@ public sealed class CounterTests : ApiFixture
     {
         var v = await Seed.Volunteer(App, StaffKey, CommunityId);
         if (points > 0)
-        {
-            var response = await Staff.PostJson($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "初始积分" });
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        }
+            await Staff.Adjust(v.Id(), points);
         return v;
     }
 
-    private async Task<long> Reward(long cost, long stock, string name = "洗衣液")
-    {
-        var response = await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name, pointsCost = cost, stock });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return (await response.Read<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    private async Task<long> Reward(long cost, long stock, string name = "洗衣液") => (await Staff.CreateReward(CommunityId, cost, stock, name)).Id();
 
-    private async Task<long> Balance(long volunteerId) =>
-        (await (await Staff.GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
+    private Task<long> Balance(long volunteerId) => Staff.Balance(volunteerId);
 
     private long Stock(long rewardId) => Database.Scalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = rewardId });
 
     [Test]
     public async Task Redeem_DebitsPointsAndStock_AndIssuesAReceipt()
     {
-        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(100)).Id();
         var reward = await Reward(15, 10, "大米 5kg");
-        var response = await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var r = await response.Read<JsonElement>();
+        var r = await Staff.Redeem(v, reward, quantity: 2);
         Assert.Multiple(() =>
         {
             Assert.That(r.GetProperty("pointsSpent").GetInt64(), Is.EqualTo(30));
@@ -65,7 +54,7 @@ public sealed class CounterTests : ApiFixture
     [Test]
     public async Task FiftyConcurrentRedemptions_AgainstAHundredPoints_ExactlyTenSucceed()
     {
-        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(100)).Id();
         var reward = await Reward(10, 100);
         var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
@@ -85,7 +74,7 @@ public sealed class CounterTests : ApiFixture
         var reward = await Reward(10, 5, "电影票");
         var volunteers = new List<long>();
         for (var i = 0; i < 30; i++)
-            volunteers.Add((await Volunteer(50)).GetProperty("id").GetInt64());
+            volunteers.Add((await Volunteer(50)).Id());
         var client = Staff;
         var responses = await Task.WhenAll(volunteers.Select(v =>
             client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 })));
@@ -102,7 +91,7 @@ public sealed class CounterTests : ApiFixture
     [Test]
     public async Task TwentyReplaysOfOneKey_CreateOneRedemption()
     {
-        var v = (await Volunteer(100)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(100)).Id();
         var reward = await Reward(10, 100);
         var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
@@ -117,17 +106,14 @@ public sealed class CounterTests : ApiFixture
     [Test]
     public async Task Cancel_RestoresPointsAndStock_AndTwiceIs409()
     {
-        var v = (await Volunteer(50)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(50)).Id();
         var reward = await Reward(20, 3);
-        var redemption = await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 2 }))
-            .Read<JsonElement>();
-        var id = redemption.GetProperty("id").GetInt64();
+        var redemption = await Staff.Redeem(v, reward, quantity: 2);
+        var id = redemption.Id();
         Assert.That(await Balance(v), Is.EqualTo(10));
         Assert.That(Stock(reward), Is.EqualTo(1));
 
-        var cancel = await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" });
-        Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.OK), await cancel.Content.ReadAsStringAsync());
-        var cancelled = await cancel.Read<JsonElement>();
+        var cancelled = await Staff.CancelRedemption(id, "顾客退货");
         Assert.That(cancelled.GetProperty("status").GetString(), Is.EqualTo("cancelled"));
         Assert.That(cancelled.GetProperty("balanceAfter").GetInt64(), Is.EqualTo(50));
         Assert.That(await Balance(v), Is.EqualTo(50));
@@ -142,12 +128,10 @@ public sealed class CounterTests : ApiFixture
     [Test]
     public async Task Cancel_Twice_Returns409AlreadyCancelled_SayingWhenOnTheCommunitysClock()
     {
-        var v = (await Volunteer(20)).GetProperty("id").GetInt64();
-        var reward = await Reward(10, 1);
-        var id = (await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        Assert.That((await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "顾客退货" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var listed = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={v}")).Read<JsonElement>();
+        var v = (await Volunteer(20)).Id();
+        var id = (await Staff.Redeem(v, await Reward(10, 1))).Id();
+        await Staff.CancelRedemption(id, "顾客退货");
+        var listed = await Staff.GetJson($"/api/v1/redemptions?volunteerId={v}");
         var cancelledAt = listed.GetProperty("items")[0].GetProperty("cancelledAt").GetDateTimeOffset();
         // Seed.Community leaves the zone at its default, Shanghai (UTC+8).
         var local = cancelledAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
@@ -162,76 +146,129 @@ public sealed class CounterTests : ApiFixture
         });
     }
 
-    [Test]
-    public async Task RefusedRedemptions_SayWhy_AndChangeNothing()
+    /// <summary>
+    /// Each way a redemption is refused, on its own: a volunteer with 30 points asks for a reward of 10 points with 2 on
+    /// the shelf (or one of 31 points with 5). The answer names the reason; the points and the shelf stay as they were.
+    /// </summary>
+    [TestCase("three of two in stock", HttpStatusCode.Conflict, "out-of-stock")]
+    [TestCase("more points than held", HttpStatusCode.Conflict, "insufficient-points")]
+    [TestCase("an inactive reward", HttpStatusCode.Conflict, "reward-inactive")]
+    [TestCase("an unknown reward", HttpStatusCode.NotFound, "not-found")]
+    [TestCase("an unknown volunteer", HttpStatusCode.NotFound, "not-found")]
+    [TestCase("a quantity of 0", HttpStatusCode.BadRequest, "validation")]
+    [TestCase("a quantity of 100", HttpStatusCode.BadRequest, "validation")]
+    [TestCase("a quantity of -1", HttpStatusCode.BadRequest, "validation")]
+    [TestCase("no volunteer", HttpStatusCode.BadRequest, "validation")]
+    [TestCase("an inactive volunteer", HttpStatusCode.Conflict, "volunteer-inactive")]
+    public async Task Redeem_Refused_SaysWhy_AndChangesNothing(string asking, HttpStatusCode status, string code)
     {
-        var v = (await Volunteer(30)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(30)).Id();
         var reward = await Reward(10, 2);
-        var client = Staff;
-
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 3 }), HttpStatusCode.Conflict, "out-of-stock");
         var pricey = await Reward(31, 5);
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = pricey, quantity = 1 }), HttpStatusCode.Conflict, "insufficient-points");
-        await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 }), HttpStatusCode.Conflict, "reward-inactive");
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = 999999, quantity = 1 }), HttpStatusCode.NotFound, "not-found");
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = 999999, rewardId = pricey, quantity = 1 }), HttpStatusCode.NotFound, "not-found");
-        foreach (var quantity in new[] { 0, 100, -1 })
-            await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = pricey, quantity }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { rewardId = pricey, quantity = 1 }), HttpStatusCode.BadRequest, "validation");
+        object request;
+        switch (asking)
+        {
+            case "three of two in stock":
+                request = new { volunteerId = v, rewardId = reward, quantity = 3 };
+                break;
+            case "more points than held":
+                request = new { volunteerId = v, rewardId = pricey, quantity = 1 };
+                break;
+            case "an inactive reward":
+                await Staff.UpdateReward(reward, new { active = false });
+                request = new { volunteerId = v, rewardId = reward, quantity = 1 };
+                break;
+            case "an unknown reward":
+                request = new { volunteerId = v, rewardId = 999999, quantity = 1 };
+                break;
+            case "an unknown volunteer":
+                request = new { volunteerId = 999999, rewardId = pricey, quantity = 1 };
+                break;
+            case "no volunteer":
+                request = new { rewardId = pricey, quantity = 1 };
+                break;
+            case "a quantity of 0":
+                request = new { volunteerId = v, rewardId = pricey, quantity = 0 };
+                break;
+            case "a quantity of 100":
+                request = new { volunteerId = v, rewardId = pricey, quantity = 100 };
+                break;
+            case "a quantity of -1":
+                request = new { volunteerId = v, rewardId = pricey, quantity = -1 };
+                break;
+            case "an inactive volunteer":
+                await Staff.UpdateVolunteer(v, new { status = "inactive" });
+                request = new { volunteerId = v, rewardId = pricey, quantity = 1 };
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(asking), asking, null);
+        }
 
-        var inactive = (await Volunteer(30)).GetProperty("id").GetInt64();
-        await client.PatchAsJsonAsync($"/api/v1/volunteers/{inactive}", new { status = "inactive" });
-        await Seed.Problem(await client.PostJson("/api/v1/redemptions", new { volunteerId = inactive, rewardId = pricey, quantity = 1 }), HttpStatusCode.Conflict, "volunteer-inactive");
+        await Seed.Problem(await Staff.PostJson("/api/v1/redemptions", request), status, code);
 
         Assert.That(await Balance(v), Is.EqualTo(30));
-        Assert.That(Stock(reward), Is.EqualTo(2));
+        Assert.That((Stock(reward), Stock(pricey)), Is.EqualTo((2L, 5L)));
     }
 
     [Test]
     public async Task ARewardOfAnotherCommunity_CannotBeRedeemed()
     {
         var other = await Seed.Community(App, "邻居社区");
-        var otherReward = (await (await Admin.PostJson("/api/v1/rewards", new { communityId = other, name = "毛巾", pointsCost = 1, stock = 9 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        var v = (await Volunteer(30)).GetProperty("id").GetInt64();
+        var otherReward = (await Admin.CreateReward(other, 1, 9, "毛巾")).Id();
+        var v = (await Volunteer(30)).Id();
         await Seed.Problem(await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = otherReward, quantity = 1 }),
             HttpStatusCode.NotFound, "not-found");
         await Seed.Problem(await Staff.PatchAsJsonAsync($"/api/v1/rewards/{otherReward}", new { stockDelta = 1 }), HttpStatusCode.NotFound, "not-found");
     }
 
+    private List<string> AuditActions(long reward) =>
+        Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" });
+
     [Test]
-    public async Task Stock_MovesByDelta_NeverBelowZero_AndEveryChangeIsAudited()
+    public async Task Stock_MovesByDelta_AndEveryChangeIsAudited()
     {
         var reward = await Reward(10, 5, "肥皂");
-        var client = Staff;
-        var up = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 20 })).Read<JsonElement>();
+        var up = await Staff.UpdateReward(reward, new { stockDelta = 20 });
         Assert.That(up.GetProperty("stock").GetInt64(), Is.EqualTo(25));
-        var down = await (await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -4, pointsCost = 12 })).Read<JsonElement>();
+        var down = await Staff.UpdateReward(reward, new { stockDelta = -4, pointsCost = 12 });
         Assert.That((down.GetProperty("stock").GetInt64(), down.GetProperty("pointsCost").GetInt64()), Is.EqualTo((21L, 12L)));
-        await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = -22 }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta = 0 }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 0, stock = 1 }), HttpStatusCode.BadRequest, "validation");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 1, stock = -1 }), HttpStatusCode.BadRequest, "validation");
         Assert.That(Stock(reward), Is.EqualTo(21));
-        Assert.That(Database.Query<string>("SELECT action FROM audit_events WHERE subject = @S ORDER BY id", new { S = $"reward:{reward}" }),
-            Is.EqualTo(new[] { "reward.created", "reward.updated", "reward.updated" }));
+        Assert.That(AuditActions(reward), Is.EqualTo(new[] { "reward.created", "reward.updated", "reward.updated" }));
 
-        await client.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { active = false });
-        var active = await (await client.GetAsync("/api/v1/rewards?active=true")).Read<JsonElement>();
+        await Staff.UpdateReward(reward, new { active = false });
+        var active = await Staff.GetJson("/api/v1/rewards?active=true");
         Assert.That(active.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()), Does.Not.Contain(reward));
+    }
+
+    [TestCase(-22, TestName = "{m}(one more than the 21 on the shelf)")]
+    [TestCase(0, TestName = "{m}(zero)")]
+    public async Task Stock_NeverBelowZero_NorMovedByNothing_Is400_AndChangesAndAuditsNothing(int stockDelta)
+    {
+        var reward = await Reward(12, 21, "肥皂");
+        await Seed.Problem(await Staff.PatchAsJsonAsync($"/api/v1/rewards/{reward}", new { stockDelta }), HttpStatusCode.BadRequest, "validation");
+        Assert.That(Stock(reward), Is.EqualTo(21));
+        Assert.That(AuditActions(reward), Is.EqualTo(new[] { "reward.created" }));
+    }
+
+    [TestCase(0, 1, TestName = "{m}(costing nothing)")]
+    [TestCase(1, -1, TestName = "{m}(a negative stock)")]
+    public async Task CreateReward_CostingNothingOrWithANegativeStock_Is400_AndCreatesNothing(int pointsCost, int stock)
+    {
+        var before = Database.Count("rewards");
+        await Seed.Problem(await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost, stock }), HttpStatusCode.BadRequest, "validation");
+        Assert.That(Database.Count("rewards"), Is.EqualTo(before));
     }
 
     [Test]
     public async Task RedemptionList_PagesAndExportsCsv()
     {
         var v = await Volunteer(100);
-        var id = v.GetProperty("id").GetInt64();
+        var id = v.Id();
         var reward = await Reward(5, 50, "酱油, 500ml");
         for (var i = 0; i < 3; i++)
-            await Staff.PostJson("/api/v1/redemptions", new { volunteerId = id, rewardId = reward, quantity = 1 });
+            await Staff.Redeem(id, reward);
 
-        var page = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={id}&limit=2")).Read<JsonElement>();
+        var page = await Staff.GetJson($"/api/v1/redemptions?volunteerId={id}&limit=2");
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
         Assert.That(page.GetProperty("nextCursor").GetString(), Is.Not.Null);
 
@@ -250,8 +287,8 @@ public sealed class CounterTests : ApiFixture
     public async Task ACsvCellThatLooksLikeAFormula_StaysText()
     {
         var reward = await Reward(1, 5, "=HYPERLINK(\"http://x\")");
-        var v = (await Volunteer(10)).GetProperty("id").GetInt64();
-        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+        var v = (await Volunteer(10)).Id();
+        await Staff.Redeem(v, reward);
         var text = await (await Staff.GetAsync($"/api/v1/redemptions?volunteerId={v}&format=csv")).Content.ReadAsStringAsync();
         Assert.That(text, Does.Contain("\"'=HYPERLINK(\"\"http://x\"\")\""));
     }
@@ -264,10 +301,10 @@ public sealed class CounterTests : ApiFixture
     [TestCase("\r=1+1")]
     public async Task EveryFormulaTrigger_StaysText_InBothForms(string name)
     {
-        var v = (await Volunteer(10)).GetProperty("id").GetInt64();
+        var v = (await Volunteer(10)).Id();
         // Validation keeps control characters out of new names; older data, or data written straight into the file, may have them.
         Database.Execute("UPDATE volunteers SET name = @Name WHERE id = @Id", new { Name = name, Id = v });
-        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = await Reward(1, 5), quantity = 1 });
+        await Staff.Redeem(v, await Reward(1, 5));
 
         foreach (var language in new[] { "zh-CN", "en" })
         {
