@@ -93,7 +93,7 @@ public sealed class ApiKeysTests : ApiFixture
     public async Task KeyPrefix_KeepsAtMostFourCharacters_InTheListAndTheDatabase()
     {
         var (id, key) = await Seed.Key(App, "staff", CommunityId);
-        var items = (await (await Admin.GetAsync("/api/v1/api-keys?limit=200")).Read<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
+        var items = (await Admin.GetJson("/api/v1/api-keys?limit=200")).GetProperty("items").EnumerateArray().ToList();
         Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
         Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
             "the configured bootstrap key");
@@ -118,7 +118,7 @@ public sealed class ApiKeysTests : ApiFixture
         TestDatabase.ReleaseAll();
 
         await using var app = new LedgerApp(folder);
-        var items = (await (await app.Admin().GetAsync("/api/v1/api-keys")).Read<JsonElement>()).GetProperty("items");
+        var items = (await app.Admin().GetJson("/api/v1/api-keys")).GetProperty("items");
         Assert.That(items.EnumerateArray().Select(i => i.GetProperty("keyPrefix").GetString()), Is.EqualTo(new[] { LedgerApp.AdminKey[..4] }));
         Assert.That(() => app.Database.Execute(
                 "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('x', 'admin', 'h', 'lk_abcdefg', '2026-01-01T00:00:00.000Z')"),

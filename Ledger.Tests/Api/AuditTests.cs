@@ -19,7 +19,7 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
         await Staff.PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
     }
 
-    private async Task<JsonElement> Verify() => await (await Auditor.GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+    private async Task<JsonElement> Verify() => await Auditor.GetJson("/api/v1/audit/verify");
 
     [Test]
     public async Task AnUntouchedDatabase_Verifies()
@@ -138,22 +138,22 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
     public async Task AuditEvents_FilterByActorActionSubjectAndTime_AndExportAsCsv()
     {
         var client = Auditor;
-        var approvals = await (await client.GetAsync("/api/v1/audit/events?action=service-record.approved")).Read<JsonElement>();
+        var approvals = await client.GetJson("/api/v1/audit/events?action=service-record.approved");
         Assert.That(approvals.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
         var first = approvals.GetProperty("items")[0];
         Assert.That(first.GetProperty("actor").GetString(), Does.StartWith("api-key:"));
         Assert.That(first.GetProperty("requestId").GetString(), Is.Not.Empty);
 
-        var bySubject = await (await client.GetAsync($"/api/v1/audit/events?subject={first.GetProperty("subject").GetString()}")).Read<JsonElement>();
+        var bySubject = await client.GetJson($"/api/v1/audit/events?subject={first.GetProperty("subject").GetString()}");
         Assert.That(bySubject.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()),
             Is.EqualTo(new[] { "service-record.approved", "service-record.submitted" }));
 
-        var bySystem = await (await client.GetAsync("/api/v1/audit/events?actor=system")).Read<JsonElement>();
+        var bySystem = await client.GetJson("/api/v1/audit/events?actor=system");
         Assert.That(bySystem.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[] { "api-key.bootstrapped" }));
-        var byKey = await (await client.GetAsync($"/api/v1/audit/events?actor={first.GetProperty("actor").GetString()}&limit=200")).Read<JsonElement>();
+        var byKey = await client.GetJson($"/api/v1/audit/events?actor={first.GetProperty("actor").GetString()}&limit=200");
         Assert.That(byKey.GetProperty("items").EnumerateArray().All(e => e.GetProperty("actor").GetString() == first.GetProperty("actor").GetString()), Is.True);
 
-        var future = await (await client.GetAsync("/api/v1/audit/events?from=2099-01-01T00:00:00Z")).Read<JsonElement>();
+        var future = await client.GetJson("/api/v1/audit/events?from=2099-01-01T00:00:00Z");
         Assert.That(future.GetProperty("items").GetArrayLength(), Is.Zero);
         await Seed.Problem(await client.GetAsync("/api/v1/audit/events?actor=someone"), HttpStatusCode.BadRequest, "validation");
 

@@ -43,10 +43,10 @@ public sealed class BackupTests
         Assert.That(writes, Is.GreaterThan(10), "writes were running while the copy was taken");
 
         await using var restored = new LedgerApp(Path.GetDirectoryName(target));
-        var verify = await (await restored.Admin().GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+        var verify = await restored.Admin().GetJson("/api/v1/audit/verify");
         Assert.That(verify.GetProperty("ok").GetBoolean(), Is.True, verify.ToString());
         Assert.That(verify.GetProperty("checkedTransactions").GetInt64(), Is.GreaterThan(0));
-        var trial = await (await restored.Admin().GetAsync($"/api/v1/ledger/trial-balance?communityId={community}")).Read<JsonElement>();
+        var trial = await restored.Admin().GetJson($"/api/v1/ledger/trial-balance?communityId={community}");
         Assert.That(trial.GetProperty("total").GetInt64(), Is.Zero);
         Invariants.Check(restored);
         Assert.That((await restored.Client(staff).GetAsync($"/api/v1/volunteers/{volunteers[0]}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -168,7 +168,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
         Assert.That(CodeIn(await Staff.GetStringAsync(url)), Is.EqualTo(reprinted));
         Assert.That(CodeIn(await Auditor.GetStringAsync(url)), Is.EqualTo(reprinted));
         Assert.That((Count(certificates), Count(events)), Is.EqualTo((2, 2)));
-        var old = await (await App.Client().GetAsync($"/api/v1/certificates/{code}")).Read<JsonElement>();
+        var old = await App.Client().GetJson($"/api/v1/certificates/{code}");
         Assert.That(old.GetProperty("hours").GetDecimal(), Is.EqualTo(3m), "a certificate keeps what it certified");
     }
 
@@ -190,8 +190,8 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
         var html = await page.Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain("志愿服务证明核验").And.Contain("陈桂英").And.Contain("普陀区桃浦镇桃浦新村第一居民区").And.Contain("2026 年")
             .And.Contain("7 小时").And.Contain("为老服务 5 小时").And.Contain("反诈宣传 2 小时").And.Contain("2026 年 6 月 15 日"));
-        var phone = (await (await Staff.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("phone").GetString()!;
-        var memberCode = (await (await Staff.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("memberCode").GetString()!;
+        var phone = (await Staff.GetJson($"/api/v1/volunteers/{id}")).GetProperty("phone").GetString()!;
+        var memberCode = (await Staff.GetJson($"/api/v1/volunteers/{id}")).GetProperty("memberCode").GetString()!;
         Assert.That(html, Does.Not.Contain(phone).And.Not.Contain(memberCode).And.Not.Contain("<script"), "nothing beyond what the certificate shows");
 
         foreach (var (accept, typed) in new[] { ((string?)null, $"{code[..4]} {code[4..8]} {code[8..]}"), ("*/*", code), ("application/json", Certificates(code)),
@@ -261,7 +261,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
         var fresh = await reissued.Read<JsonElement>();
         Assert.That(fresh.GetProperty("volunteer").GetString(), Is.EqualTo("卫晓明"));
         Assert.That(fresh.GetProperty("code").GetString(), Is.Not.EqualTo(old));
-        var check = await (await App.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
+        var check = await App.Client().GetJson($"/api/v1/certificates/{old}");
         Assert.That(check.GetProperty("volunteer").GetString(), Is.EqualTo("卫小明"), "what was certified stays certified");
     }
 
@@ -271,23 +271,23 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
         var id = await VolunteerWithHours("郑小红", (6, 1, 120, "patrol"), (6, 2, 60, "patrol"));
         var old = (await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
             .GetProperty("code").GetString()!;
-        var before = await (await App.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
+        var before = await App.Client().GetJson($"/api/v1/certificates/{old}");
         Assert.That(before.GetProperty("supersededOn").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
-        var records = await (await Staff.GetAsync($"/api/v1/service-records?volunteerId={id}")).Read<JsonElement>();
+        var records = await Staff.GetJson($"/api/v1/service-records?volunteerId={id}");
         var last = records.GetProperty("items")[0].GetProperty("id").GetInt64();
         Assert.That((await Staff.PostJson($"/api/v1/service-records/{last}/reverse", new { reason = "重复登记" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var fresh = (await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
             .GetProperty("code").GetString()!;
 
-        var check = await (await App.Client().GetAsync($"/api/v1/certificates/{old}")).Read<JsonElement>();
+        var check = await App.Client().GetJson($"/api/v1/certificates/{old}");
         Assert.That(check.GetProperty("supersededOn").GetString(), Is.EqualTo(Today.ToOffset(Shanghai).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(check.GetProperty("hours").GetDecimal(), Is.EqualTo(3m), "what was certified stays as it was");
         var page = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/certificates/{old}");
         page.Headers.Accept.ParseAdd("text/html");
         var html = await (await App.Client().SendAsync(page)).Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain("被一份更新的证明取代").And.Not.Contain(fresh).And.Not.Contain(Ledger.Api.Reports.Certificates.Display(fresh)));
-        var current = await (await App.Client().GetAsync($"/api/v1/certificates/{fresh}")).Read<JsonElement>();
+        var current = await App.Client().GetJson($"/api/v1/certificates/{fresh}");
         Assert.That(current.GetProperty("supersededOn").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 }

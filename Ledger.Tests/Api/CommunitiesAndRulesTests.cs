@@ -24,7 +24,7 @@ public sealed class CommunitiesAndRulesTests
         Assert.That(community.GetProperty("timeZone").GetString(), Is.EqualTo("Asia/Shanghai"));
         var id = community.GetProperty("id").GetInt64();
 
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         var current = rules.GetProperty("current");
         Assert.Multiple(() =>
         {
@@ -69,7 +69,7 @@ public sealed class CommunitiesAndRulesTests
             Assert.That(created.GetProperty("categoryMultipliers").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "anti-fraud" }));
         });
 
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("current").GetProperty("version").GetInt32(), Is.EqualTo(2));
         Assert.That(rules.GetProperty("versions").GetArrayLength(), Is.EqualTo(2));
     }
@@ -81,7 +81,7 @@ public sealed class CommunitiesAndRulesTests
         var response = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{id}/rules",
             new { pointsPerHour = 20, effectiveFrom = DateTimeOffset.UtcNow.AddDays(30) });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("current").GetProperty("version").GetInt32(), Is.EqualTo(1));
         Assert.That(rules.GetProperty("versions")[0].GetProperty("version").GetInt32(), Is.EqualTo(2));
 
@@ -114,7 +114,7 @@ public sealed class CommunitiesAndRulesTests
         var response = await _app.Admin().PutAsync($"/api/v1/communities/{id}/rules", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("versions").GetArrayLength(), Is.EqualTo(1));
     }
 
@@ -129,7 +129,7 @@ public sealed class CommunitiesAndRulesTests
         var mine = await Seed.Community(_app, "甲");
         await Seed.Community(_app, "乙");
         var staff = (await Seed.Key(_app, "staff", mine)).Key;
-        var list = await (await _app.Client(staff).GetAsync("/api/v1/communities")).Read<JsonElement>();
+        var list = await _app.Client(staff).GetJson("/api/v1/communities");
         Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()), Is.EqualTo(new[] { mine }));
     }
 }

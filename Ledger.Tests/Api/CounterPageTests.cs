@@ -117,14 +117,14 @@ public sealed class CounterPageTests
     }
 
     private async Task<long> RewardId(string staff, long community, string name) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/rewards?communityId={community}")).Read<JsonElement>())
+        (await _app.Client(staff).GetJson($"/api/v1/rewards?communityId={community}"))
             .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
 
     private async Task<long> Balance(string staff, long volunteerId) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
+        (await _app.Client(staff).GetJson($"/api/v1/volunteers/{volunteerId}/summary")).GetProperty("balance").GetInt64();
 
     private async Task<int> Redemptions(string staff, long volunteerId) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/redemptions?volunteerId={volunteerId}")).Read<JsonElement>()).GetProperty("items").GetArrayLength();
+        (await _app.Client(staff).GetJson($"/api/v1/redemptions?volunteerId={volunteerId}")).GetProperty("items").GetArrayLength();
 
     [TestCase(820, 1180, "tablet")]
     [TestCase(1366, 900, "desktop")]
@@ -242,7 +242,7 @@ public sealed class CounterPageTests
         await page.FillAsync("#reason-text", "未参加该活动");
         await page.ClickAsync("#reason-ok");
         await Expect(rows).ToHaveCountAsync(1);
-        var rejected = await (await _app.Client(staff).GetAsync($"/api/v1/service-records/{trees}")).Read<JsonElement>();
+        var rejected = await _app.Client(staff).GetJson($"/api/v1/service-records/{trees}");
         Assert.That(rejected.GetProperty("status").GetString(), Is.EqualTo("rejected"));
 
         // Approved behind the page's back: 通过 says in words that someone already dealt with it, and the list catches up.
@@ -269,7 +269,7 @@ public sealed class CounterPageTests
         await page.ClickAsync("#hours-form button[type=submit]");
         await Expect(page.Locator("#hours-msg")).ToHaveTextAsync("已登记 60 分钟，获得 10 积分。");
         await Expect(page.Locator("#v-balance")).ToHaveTextAsync("110");
-        var recorded = await (await _app.Client(staff).GetAsync($"/api/v1/service-records?volunteerId={id}")).Read<JsonElement>();
+        var recorded = await _app.Client(staff).GetJson($"/api/v1/service-records?volunteerId={id}");
         var record = recorded.GetProperty("items").EnumerateArray().Single();
         Assert.That(record.GetProperty("startedAt").GetDateTimeOffset(), Is.EqualTo(start));
         Assert.That(record.GetProperty("category").GetString(), Is.EqualTo("elderly-care"));

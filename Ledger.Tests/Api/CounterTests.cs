@@ -120,7 +120,7 @@ public sealed class CounterTests : ApiFixture
         Assert.That(Stock(reward), Is.EqualTo(3));
 
         await Seed.Problem(await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
-        var transactions = await (await Staff.GetAsync($"/api/v1/ledger/transactions?communityId={CommunityId}&kind=cancellation")).Read<JsonElement>();
+        var transactions = await Staff.GetJson($"/api/v1/ledger/transactions?communityId={CommunityId}&kind=cancellation");
         var compensation = transactions.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == cancelled.GetProperty("transactionId").GetInt64());
         Assert.That(compensation.GetProperty("reversesId").GetInt64(), Is.EqualTo(redemption.GetProperty("transactionId").GetInt64()));
     }

@@ -130,7 +130,7 @@ public sealed class CrashSafetyTests
             await Task.WhenAll(workers);
             await service.Start();
             Check(all, community, reward, service);
-            var verify = await (await admin.GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+            var verify = await admin.GetJson("/api/v1/audit/verify");
             Assert.That(verify.GetProperty("ok").GetBoolean(), Is.True, $"round {round}: {verify}");
         }
 

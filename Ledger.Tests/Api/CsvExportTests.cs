@@ -205,7 +205,7 @@ public sealed class CsvExportTests : ApiFixture
     [Test]
     public async Task VolunteerLedgerCsv_IsTheStatement_InBothForms()
     {
-        var json = await (await Staff.GetAsync($"/api/v1/volunteers/{_volunteer}/ledger?limit=200")).Read<JsonElement>();
+        var json = await Staff.GetJson($"/api/v1/volunteers/{_volunteer}/ledger?limit=200");
         var items = json.GetProperty("items").EnumerateArray().ToList();
 
         var zh = await CsvFile.Get(Staff, $"/api/v1/volunteers/{_volunteer}/ledger?format=csv");
@@ -244,7 +244,7 @@ public sealed class CsvExportTests : ApiFixture
         Assert.That(row["技能"], Is.EqualTo("理发、测血压"));
         Assert.That(row["登记时间"], Is.EqualTo("2026-03-02 07:45"));
 
-        var auditorJson = await (await Auditor.GetAsync(url)).Read<JsonElement>();
+        var auditorJson = await Auditor.GetJson(url);
         var masked = auditorJson.GetProperty("items")[0].GetProperty("phone").GetString();
         Assert.That(masked, Is.Not.EqualTo(_phone).And.Contain("****"));
         var auditor = await CsvFile.Get(App.Client(AuditorKey, "en"), url + "&format=csv");

@@ -20,11 +20,11 @@ public sealed class DemoDataTests
         Assert.That(demo.Rewards, Is.EqualTo(6));
         Assert.That(demo.Records, Is.GreaterThan(500), "a year of approved hours");
         var staff = app.Client(demo.StaffKey);
-        var found = await (await staff.GetAsync($"/api/v1/volunteers/by-code/{demo.SampleCode}")).Read<JsonElement>();
+        var found = await staff.GetJson($"/api/v1/volunteers/by-code/{demo.SampleCode}");
         Assert.That(found.GetProperty("name").GetString(), Is.EqualTo(demo.SampleName));
-        var summary = await (await staff.GetAsync($"/api/v1/volunteers/{found.GetProperty("id").GetInt64()}/summary")).Read<JsonElement>();
+        var summary = await staff.GetJson($"/api/v1/volunteers/{found.GetProperty("id").GetInt64()}/summary");
         Assert.That(summary.GetProperty("approvedMinutes").GetInt64(), Is.GreaterThan(0));
-        var redemptions = await (await staff.GetAsync("/api/v1/redemptions")).Read<JsonElement>();
+        var redemptions = await staff.GetJson("/api/v1/redemptions");
         Assert.That(redemptions.GetProperty("items").GetArrayLength(), Is.EqualTo(10));
         Assert.That((await app.Client(demo.AuditorKey).GetAsync("/api/v1/audit/verify")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Invariants.Check(app);

@@ -28,7 +28,7 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
         Assert.That(rules.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
-    private async Task<JsonElement> Summary(long v) => await (await Staff.GetAsync($"/api/v1/volunteers/{v}/summary")).Read<JsonElement>();
+    private async Task<JsonElement> Summary(long v) => await Staff.GetJson($"/api/v1/volunteers/{v}/summary");
 
     private async Task<JsonElement> Expire(DateTimeOffset asOf)
     {
@@ -88,7 +88,7 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
         Assert.That((await Expire(new DateTimeOffset(2026, 1, 1, 0, 0, 0, Shanghai))).GetProperty("expiredPoints").GetInt64(), Is.Zero);
         Assert.That((await Expire(new DateTimeOffset(2026, 1, 1, 12, 0, 0, Shanghai))).GetProperty("expiredPoints").GetInt64(), Is.Zero);
 
-        var trial = await (await Staff.GetAsync($"/api/v1/ledger/trial-balance?communityId={CommunityId}")).Read<JsonElement>();
+        var trial = await Staff.GetJson($"/api/v1/ledger/trial-balance?communityId={CommunityId}");
         Assert.That(trial.GetProperty("total").GetInt64(), Is.Zero);
         Assert.That(trial.GetProperty("accounts").EnumerateArray().Single(x => x.GetProperty("account").GetString() == $"community:{CommunityId}:expiry")
             .GetProperty("balance").GetInt64(), Is.EqualTo(70));
@@ -104,7 +104,7 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
         App.Clock.Set(new DateTimeOffset(2027, 6, 1, 0, 0, 0, Shanghai));
         var run = await Admin.PostJson($"/api/v1/communities/{other}/expire-points", new { asOf = new DateTimeOffset(2027, 1, 1, 0, 0, 0, Shanghai) });
         Assert.That((await run.Read<JsonElement>()).GetProperty("expiredPoints").GetInt64(), Is.Zero);
-        var summary = await (await App.Client(staff).GetAsync($"/api/v1/volunteers/{v}/summary")).Read<JsonElement>();
+        var summary = await App.Client(staff).GetJson($"/api/v1/volunteers/{v}/summary");
         Assert.That(summary.GetProperty("balance").GetInt64(), Is.EqualTo(40));
         Assert.That(summary.GetProperty("expiringSoon").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
@@ -121,7 +121,7 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
         await job.RunOnce();
         Assert.That((await Summary(v)).GetProperty("balance").GetInt64(), Is.Zero);
         await job.RunOnce();
-        var ledger = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger?kind=expiry")).Read<JsonElement>();
+        var ledger = await Staff.GetJson($"/api/v1/volunteers/{v}/ledger?kind=expiry");
         Assert.That(ledger.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
     }
 

@@ -68,7 +68,7 @@ public sealed class LedgerConcurrencyTests : ApiFixture
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "insufficient-points");
         var balances = await Task.WhenAll(new[] { giver }.Concat(receivers).Select(async id =>
-            (await (await client.GetAsync($"/api/v1/volunteers/{id}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64()));
+            (await client.GetJson($"/api/v1/volunteers/{id}/summary")).GetProperty("balance").GetInt64()));
         Assert.That(balances[0], Is.Zero);
         Assert.That(balances.Skip(1).Sum(), Is.EqualTo(100));
     }

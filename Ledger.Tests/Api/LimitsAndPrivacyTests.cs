@@ -95,7 +95,7 @@ public sealed class LimitsAndPrivacyTests
         var id = (await (await app.Client(staff).PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
 
         async Task<string> PhoneAs(string key) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("phone").GetString()!;
+            (await app.Client(key).GetJson($"/api/v1/volunteers/{id}")).GetProperty("phone").GetString()!;
 
         Assert.That(await PhoneAs(staff), Is.EqualTo("13912345678"));
         Assert.That(await PhoneAs(client), Is.EqualTo("13912345678"));
@@ -119,7 +119,7 @@ public sealed class LimitsAndPrivacyTests
         var memberCode = created.GetProperty("memberCode").GetString()!;
 
         async Task<int> Found(string key, string q) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).Read<JsonElement>()).GetProperty("items").GetArrayLength();
+            (await app.Client(key).GetJson($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).GetProperty("items").GetArrayLength();
 
         Assert.Multiple(async () =>
         {
@@ -148,7 +148,7 @@ public sealed class LimitsAndPrivacyTests
         var staff = (await Seed.Key(app, "staff", community)).Key;
         await app.Client(staff).PostJson("/api/v1/volunteers", new { communityId = community, name = "周阿姨", phone = "+86 139 1234 5679", echelon = "first" });
 
-        var found = await (await app.Client(staff).GetAsync("/api/v1/volunteers?q=13912345679")).Read<JsonElement>();
+        var found = await app.Client(staff).GetJson("/api/v1/volunteers?q=13912345679");
 
         Assert.That(found.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("name").GetString()), Is.EqualTo(new[] { "周阿姨" }));
     }
@@ -166,7 +166,7 @@ public sealed class LimitsAndPrivacyTests
         Assert.That(patched.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         async Task<string?> OpenIdAs(string key) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("wechatOpenId").GetString();
+            (await app.Client(key).GetJson($"/api/v1/volunteers/{id}")).GetProperty("wechatOpenId").GetString();
 
         Assert.That(await OpenIdAs(staff), Is.EqualTo(openId));
         Assert.That(await OpenIdAs(LedgerApp.AdminKey), Is.EqualTo(openId));

@@ -64,10 +64,10 @@ public sealed class NamesTests : ApiFixture
         var response = await Staff.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = " 王秀英 " }));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         Assert.That((await response.Read<JsonElement>()).GetProperty("name").GetString(), Is.EqualTo("王秀英"));
-        var read = await (await Client.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var read = await Client.GetJson($"/api/v1/volunteers/{id}");
         Assert.That(read.GetProperty("name").GetString(), Is.EqualTo("王秀英"));
 
-        var events = await (await Admin.GetAsync($"/api/v1/audit/events?subject=volunteer:{id}&action=volunteer.updated")).Read<JsonElement>();
+        var events = await Admin.GetJson($"/api/v1/audit/events?subject=volunteer:{id}&action=volunteer.updated");
         var detail = events.GetProperty("items")[0].GetProperty("detail");
         if (detail.ValueKind == JsonValueKind.String)
             detail = JsonDocument.Parse(detail.GetString()!).RootElement;
@@ -84,7 +84,7 @@ public sealed class NamesTests : ApiFixture
         var id = (await Seed.Volunteer(App, ClientKey, CommunityId, "李建国")).GetProperty("id").GetInt64();
         var response = await Client.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "李建军", grid = "第九网格" }));
         await Seed.Problem(response, HttpStatusCode.Forbidden, "forbidden");
-        var read = await (await Staff.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var read = await Staff.GetJson($"/api/v1/volunteers/{id}");
         Assert.That((read.GetProperty("name").GetString(), read.GetProperty("grid").GetString()), Is.EqualTo(("李建国", "第一网格")));
         var grid = await Client.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { grid = "第九网格" }));
         Assert.That(grid.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the client's other changes stay allowed");
@@ -98,7 +98,7 @@ public sealed class NamesTests : ApiFixture
         var id = (await Seed.Volunteer(App, StaffKey, CommunityId, "赵敏")).GetProperty("id").GetInt64();
         var response = await Staff.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name }));
         await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
-        var read = await (await Staff.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var read = await Staff.GetJson($"/api/v1/volunteers/{id}");
         Assert.That(read.GetProperty("name").GetString(), Is.EqualTo("赵敏"));
     }
 }

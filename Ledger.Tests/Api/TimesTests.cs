@@ -231,7 +231,7 @@ public sealed class TimesTests : ApiFixture
         async Task<int> Listed(string parameter, DateTimeOffset at, string format)
         {
             var url = $"/api/v1/service-records?volunteerId={v}&{parameter}={Uri.EscapeDataString(at.ToString(format))}";
-            var page = await (await Staff.GetAsync(url)).Read<JsonElement>();
+            var page = await Staff.GetJson(url);
             return page.GetProperty("items").GetArrayLength();
         }
 

@@ -106,10 +106,10 @@ public sealed class VolunteersTests : ApiFixture
         var code = v.GetProperty("memberCode").GetString()!;
         var client = Staff;
 
-        var byId = await (await client.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
-        var byOpenId = await (await client.GetAsync("/api/v1/volunteers/by-openid/o-lookup")).Read<JsonElement>();
+        var byId = await client.GetJson($"/api/v1/volunteers/{id}");
+        var byOpenId = await client.GetJson("/api/v1/volunteers/by-openid/o-lookup");
         var typed = code.ToLowerInvariant().Insert(4, "-");
-        var byCode = await (await client.GetAsync($"/api/v1/volunteers/by-code/{typed}")).Read<JsonElement>();
+        var byCode = await client.GetJson($"/api/v1/volunteers/by-code/{typed}");
         Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.GetProperty("id").GetInt64()), Is.All.EqualTo(id));
 
         await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-openid/o-nobody"), HttpStatusCode.NotFound, "not-found");
@@ -127,7 +127,7 @@ public sealed class VolunteersTests : ApiFixture
         var client = Staff;
 
         async Task<string[]> Names(string q) =>
-            (await (await client.GetAsync($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).Read<JsonElement>())
+            (await client.GetJson($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}"))
             .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray();
 
         Assert.Multiple(async () =>
@@ -154,7 +154,7 @@ public sealed class VolunteersTests : ApiFixture
         do
         {
             var url = $"/api/v1/volunteers?communityId={community}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}");
-            var page = await (await client.GetAsync(url)).Read<JsonElement>();
+            var page = await client.GetJson(url);
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;

@@ -74,7 +74,7 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
         _issued[start.Month] = _issued.GetValueOrDefault(start.Month) + record.GetProperty("points").GetInt64();
     }
 
-    private async Task<JsonElement> Get(string url) => await (await Staff.GetAsync(url)).Read<JsonElement>();
+    private async Task<JsonElement> Get(string url) => await Staff.GetJson(url);
 
     [Test]
     public async Task Grades_WithTheirReasons()
@@ -96,7 +96,7 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
         Assert.That(c.GetProperty("grade").GetString(), Is.EqualTo("good"));
         Assert.That(c.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()), Does.Contain("全年服务 50 小时，距优秀所需的 100 小时还差 50 小时"));
 
-        var en = await (await App.Client(StaffKey, "en").GetAsync($"/api/v1/volunteers/{_v["D"]}/grade?year=2026")).Read<JsonElement>();
+        var en = await App.Client(StaffKey, "en").GetJson($"/api/v1/volunteers/{_v["D"]}/grade?year=2026");
         Assert.That(en.GetProperty("grade").GetString(), Is.EqualTo("qualified"));
         Assert.That(en.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()), Does.Contain("20 hours served, at least the 20 needed for qualified"));
 
