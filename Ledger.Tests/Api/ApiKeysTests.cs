@@ -94,8 +94,8 @@ public sealed class ApiKeysTests : ApiFixture
     {
         var (id, key) = await Seed.Key(App, "staff", CommunityId);
         var items = (await Admin.GetJson("/api/v1/api-keys?limit=200")).GetProperty("items").EnumerateArray().ToList();
-        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
-        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
+        Assert.That(items.Single(i => i.Id() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
+        Assert.That(items.Single(i => i.Id() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
             "the configured bootstrap key");
 
         Assert.That(Database.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
@@ -136,7 +136,7 @@ public sealed class ApiKeysTests : ApiFixture
         var me = await response.Read<JsonElement>();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(me.GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(me.Id(), Is.EqualTo(id));
         Assert.That(me.GetProperty("role").GetString(), Is.EqualTo("client"));
         Assert.That(me.GetProperty("communityId").GetInt64(), Is.EqualTo(community));
         Assert.That(me.GetProperty("name").GetString(), Is.EqualTo("client key"));

@@ -12,11 +12,11 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
     [SetUp]
     public async Task TwoVolunteersWithAccrualsAndAGift()
     {
-        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
-        var w = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
+        var w = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
         for (var i = 0; i < 3; i++)
             await Records.Submit(App, StaffKey, v, minutes: 60, approveScore: 5);
-        await Staff.PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
+        await Staff.Give(v, w, 5);
     }
 
     private async Task<JsonElement> Verify() => await Auditor.GetJson("/api/v1/audit/verify");
@@ -47,7 +47,7 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
     {
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.False, result.ToString());
         Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo(kind));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(result.GetProperty("firstBroken").Id(), Is.EqualTo(id));
     }
 
     [Test]

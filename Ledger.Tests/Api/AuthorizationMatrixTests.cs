@@ -154,35 +154,27 @@ public sealed class AuthorizationMatrixTests() : ApiFixture("社区甲")
         _f = new Fixture
         {
             CommunityId = a,
-            VolunteerId = volunteer.GetProperty("id").GetInt64(),
+            VolunteerId = volunteer.Id(),
             OpenId = "o-matrix",
             MemberCode = volunteer.GetProperty("memberCode").GetString()!,
             VictimKeyId = (await Seed.Key(App, "auditor")).Id,
         };
-        _f.OtherVolunteerId = (await Seed.Volunteer(App, _keys["staff"], a)).GetProperty("id").GetInt64();
-        var gift = await Admin.PostJson($"/api/v1/volunteers/{_f.VolunteerId}/adjustments", new { amount = 1000, reason = "初始积分" });
-        Assert.That(gift.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var start = Records.FreeSlot();
-        var activity = await Admin.PostJson("/api/v1/activities",
-            new { communityId = a, title = "敬老活动", category = "elderly-care", startsAt = start, endsAt = start.AddMinutes(60) });
-        _f.ActivityId = (await activity.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        _f.OtherVolunteerId = (await Seed.Volunteer(App, _keys["staff"], a)).Id();
+        await Admin.Adjust(_f.VolunteerId, 1000);
+        _f.ActivityId = (await Admin.CreateActivity(a, Records.FreeSlot(), 60, "elderly-care", "敬老活动")).Id();
         for (var i = 0; i < 20; i++)
-            _f.Pending.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId)).GetProperty("id").GetInt64());
+            _f.Pending.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId)).Id());
         for (var i = 0; i < 10; i++)
-            _f.Approved.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
+            _f.Approved.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId, approveScore: 5)).Id());
         _f.RecordId = _f.Approved.Peek();
         // The year of an approved record: early in January the running year may have none yet, and then nothing to certify.
-        var approved = await (await Admin.GetAsync($"/api/v1/service-records/{_f.RecordId}")).Read<System.Text.Json.JsonElement>();
+        var approved = await Admin.GetJson($"/api/v1/service-records/{_f.RecordId}");
         _f.CertificateYear = approved.GetProperty("startedAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Year;
         var certificate = await Admin.GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate?year={_f.CertificateYear}");
         _f.CertificateCode = System.Text.RegularExpressions.Regex.Match(certificate, @"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
-        var reward = await Admin.PostJson("/api/v1/rewards", new { communityId = a, name = "牙膏", pointsCost = 1, stock = 100 });
-        _f.RewardId = (await reward.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        _f.RewardId = (await Admin.CreateReward(a, 1, 100, "牙膏")).Id();
         for (var i = 0; i < 10; i++)
-        {
-            var redeemed = await Admin.PostJson("/api/v1/redemptions", new { volunteerId = _f.VolunteerId, rewardId = _f.RewardId, quantity = 1 });
-            _f.Redemptions.Enqueue((await redeemed.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64());
-        }
+            _f.Redemptions.Enqueue((await Admin.Redeem(_f.VolunteerId, _f.RewardId)).Id());
     }
 
     private static IEnumerable<string> ApiEndpoints(IServiceProvider services) =>

@@ -18,7 +18,7 @@ public sealed class BackupTests
         var staff = (await Seed.Key(app, "staff", community)).Key;
         var volunteers = new List<long>();
         for (var i = 0; i < 8; i++)
-            volunteers.Add((await Seed.Volunteer(app, staff, community)).GetProperty("id").GetInt64());
+            volunteers.Add((await Seed.Volunteer(app, staff, community)).Id());
 
         using var stop = new CancellationTokenSource();
         var client = app.Client(staff);

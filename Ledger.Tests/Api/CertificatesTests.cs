@@ -34,7 +34,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
 
     private async Task<long> VolunteerWithHours(string name, params (int Month, int Day, int Minutes, string Category)[] records)
     {
-        var id = (await Seed.Volunteer(App, StaffKey, CommunityId, name)).GetProperty("id").GetInt64();
+        var id = (await Seed.Volunteer(App, StaffKey, CommunityId, name)).Id();
         foreach (var (month, day, minutes, category) in records)
             await Approve(id, month, day, minutes, category);
         return id;
@@ -65,7 +65,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     [Test]
     public async Task Certificate_ForAYearWithoutApprovedHours_Is422NoHoursInYear_AndWritesNothing()
     {
-        var id = (await Seed.Volunteer(App, StaffKey, CommunityId, "周无时")).GetProperty("id").GetInt64();
+        var id = (await Seed.Volunteer(App, StaffKey, CommunityId, "周无时")).Id();
         await Records.Submit(App, StaffKey, id, 60, start: new DateTimeOffset(2026, 6, 1, 9, 0, 0, Shanghai)); // pending: certifies nothing
         var (certificates, events) = (Count("SELECT COUNT(*) FROM certificates"), Count("SELECT COUNT(*) FROM audit_events"));
 
@@ -111,7 +111,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     {
         await using var app = new LedgerApp();
         var community = await Seed.Community(app);
-        var v = (await Seed.Volunteer(app, LedgerApp.AdminKey, community)).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(app, LedgerApp.AdminKey, community)).Id();
         var record = await Records.Submit(app, LedgerApp.AdminKey, v, 60, approveScore: 5);
         var year = record.GetProperty("startedAt").GetDateTimeOffset().ToOffset(Shanghai).Year;
         var issued = await app.Admin().PostJson($"/api/v1/volunteers/{v}/certificate", new { year });
@@ -178,7 +178,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     public async Task Check_ForABrowser_IsAChinesePageOfWhatItCertifies_AndJsonForAnythingElse()
     {
         var id = await VolunteerWithHours("陈桂英", (3, 10, 300, "elderly-care"), (4, 11, 120, "anti-fraud"));
-        var issued = await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>();
+        var issued = await Staff.IssueCertificate(id, 2026);
         var code = issued.GetProperty("code").GetString()!;
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/certificates/{code.ToLowerInvariant()}");
@@ -252,9 +252,8 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     public async Task ARenamedVolunteer_KeepsTheOldNameOnEarlierCertificates_AndGetsANewOne()
     {
         var id = await VolunteerWithHours("卫小明", (5, 5, 120, "culture"));
-        var old = (await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>()).GetProperty("code").GetString()!;
-        var renamed = await Staff.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "卫晓明" }));
-        Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var old = (await Staff.IssueCertificate(id, 2026)).GetProperty("code").GetString()!;
+        await Staff.UpdateVolunteer(id, new { name = "卫晓明" });
 
         var reissued = await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 });
         Assert.That(reissued.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a new name is new figures");
@@ -269,16 +268,14 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     public async Task ACertificateWhoseHoursChanged_ChecksAsSuperseded_WithoutGivingTheNewCode()
     {
         var id = await VolunteerWithHours("郑小红", (6, 1, 120, "patrol"), (6, 2, 60, "patrol"));
-        var old = (await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
-            .GetProperty("code").GetString()!;
+        var old = (await Staff.IssueCertificate(id, 2026)).GetProperty("code").GetString()!;
         var before = await App.Client().GetJson($"/api/v1/certificates/{old}");
         Assert.That(before.GetProperty("supersededOn").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
         var records = await Staff.GetJson($"/api/v1/service-records?volunteerId={id}");
-        var last = records.GetProperty("items")[0].GetProperty("id").GetInt64();
-        Assert.That((await Staff.PostJson($"/api/v1/service-records/{last}/reverse", new { reason = "重复登记" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var fresh = (await (await Staff.PostJson($"/api/v1/volunteers/{id}/certificate", new { year = 2026 })).Read<JsonElement>())
-            .GetProperty("code").GetString()!;
+        var last = records.GetProperty("items")[0].Id();
+        await Staff.Reverse(last, "重复登记");
+        var fresh = (await Staff.IssueCertificate(id, 2026)).GetProperty("code").GetString()!;
 
         var check = await App.Client().GetJson($"/api/v1/certificates/{old}");
         Assert.That(check.GetProperty("supersededOn").GetString(), Is.EqualTo(Today.ToOffset(Shanghai).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));

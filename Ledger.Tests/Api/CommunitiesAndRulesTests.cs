@@ -22,7 +22,7 @@ public sealed class CommunitiesAndRulesTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var community = await response.Read<JsonElement>();
         Assert.That(community.GetProperty("timeZone").GetString(), Is.EqualTo("Asia/Shanghai"));
-        var id = community.GetProperty("id").GetInt64();
+        var id = community.Id();
 
         var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         var current = rules.GetProperty("current");
@@ -130,6 +130,6 @@ public sealed class CommunitiesAndRulesTests
         await Seed.Community(_app, "乙");
         var staff = (await Seed.Key(_app, "staff", mine)).Key;
         var list = await _app.Client(staff).GetJson("/api/v1/communities");
-        Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()), Is.EqualTo(new[] { mine }));
+        Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.Id()), Is.EqualTo(new[] { mine }));
     }
 }

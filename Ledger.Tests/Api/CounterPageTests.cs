@@ -103,22 +103,15 @@ public sealed class CounterPageTests
     {
         var volunteer = await Seed.Volunteer(_app, staff, community, name);
         if (points > 0)
-        {
-            var adjusted = await _app.Client(staff).PostJson($"/api/v1/volunteers/{volunteer.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "活动积分" });
-            Assert.That(adjusted.StatusCode, Is.EqualTo(HttpStatusCode.Created), await adjusted.Content.ReadAsStringAsync());
-        }
+            await _app.Client(staff).Adjust(volunteer.Id(), points, "活动积分");
         return volunteer;
     }
 
-    private async Task Reward(string staff, long community, string name, long cost, long stock)
-    {
-        var response = await _app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name, pointsCost = cost, stock });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-    }
+    private Task Reward(string staff, long community, string name, long cost, long stock) => _app.Client(staff).CreateReward(community, cost, stock, name);
 
     private async Task<long> RewardId(string staff, long community, string name) =>
         (await _app.Client(staff).GetJson($"/api/v1/rewards?communityId={community}"))
-            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).Id();
 
     private async Task<long> Balance(string staff, long volunteerId) =>
         (await _app.Client(staff).GetJson($"/api/v1/volunteers/{volunteerId}/summary")).GetProperty("balance").GetInt64();
@@ -132,19 +125,18 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("桃浦新村第三居民区");
         // Points lapse at the end of the year after they are earned, and the community has a category of its own.
-        var rules = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{community}/rules", new
+        await _app.Admin().PutRules(community, new
         {
             expiry = "endOfFollowingYear",
             categoryMultipliers = new Dictionary<string, decimal> { ["tree-planting"] = 1.2m },
         });
-        Assert.That(rules.StatusCode, Is.EqualTo(HttpStatusCode.Created), await rules.Content.ReadAsStringAsync());
         var volunteer = await Volunteer(staff, community, "王秀英", 100);
-        var id = volunteer.GetProperty("id").GetInt64();
+        var id = volunteer.Id();
         await Reward(staff, community, "食用油 1.8L", 30, 5);
         await Reward(staff, community, "毛巾", 20, 0);
-        var li = (await Seed.Volunteer(_app, staff, community, "李建国")).GetProperty("id").GetInt64();
-        var antiFraud = (await Records.Submit(_app, staff, li, minutes: 60, category: "anti-fraud")).GetProperty("id").GetInt64();
-        var trees = (await Records.Submit(_app, staff, li, minutes: 90, category: "tree-planting")).GetProperty("id").GetInt64();
+        var li = (await Seed.Volunteer(_app, staff, community, "李建国")).Id();
+        var antiFraud = (await Records.Submit(_app, staff, li, minutes: 60, category: "anti-fraud")).Id();
+        var trees = (await Records.Submit(_app, staff, li, minutes: 90, category: "tree-planting")).Id();
 
         var page = await Open(width, height);
         await SignIn(page, staff);
@@ -340,7 +332,7 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("长征镇梅岭北居民区");
         var volunteer = await Volunteer(staff, community, "赵桂芳", 100);
-        var id = volunteer.GetProperty("id").GetInt64();
+        var id = volunteer.Id();
         await Reward(staff, community, "洗衣液", 20, 2);
         await Reward(staff, community, "大米 5kg", 90, 5);
 
@@ -428,7 +420,7 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("真如镇星光居民区");
         var wang = await Volunteer(staff, community, "王秀英", 100);
-        var wangId = wang.GetProperty("id").GetInt64();
+        var wangId = wang.Id();
         var li1 = await Volunteer(staff, community, "李建国", 50);
         await Volunteer(staff, community, "李建华", 50);
         await Reward(staff, community, "大米 5kg", 40, 10);
@@ -478,7 +470,7 @@ public sealed class CounterPageTests
         await page.ClickAsync("#confirm-ok");
         await Expect(page.Locator("#v-balance")).ToHaveTextAsync("10");
         Assert.That(await Balance(staff, wangId), Is.EqualTo(100));
-        Assert.That(await Redemptions(staff, li1.GetProperty("id").GetInt64()), Is.EqualTo(1));
+        Assert.That(await Redemptions(staff, li1.Id()), Is.EqualTo(1));
     }
 
     [Test]

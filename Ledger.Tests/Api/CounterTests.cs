@@ -48,7 +48,7 @@ public sealed class CounterTests : ApiFixture
         var code = v.GetProperty("memberCode").GetString()!.ToLowerInvariant();
         var response = await Staff.PostJson("/api/v1/redemptions", new { memberCode = code, rewardId = reward, quantity = 1 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        Assert.That((await response.Read<JsonElement>()).GetProperty("volunteerId").GetInt64(), Is.EqualTo(v.GetProperty("id").GetInt64()));
+        Assert.That((await response.Read<JsonElement>()).GetProperty("volunteerId").GetInt64(), Is.EqualTo(v.Id()));
     }
 
     [Test]
@@ -121,7 +121,7 @@ public sealed class CounterTests : ApiFixture
 
         await Seed.Problem(await Staff.PostJson($"/api/v1/redemptions/{id}/cancel", new { reason = "again" }), HttpStatusCode.Conflict, "already-cancelled");
         var transactions = await Staff.GetJson($"/api/v1/ledger/transactions?communityId={CommunityId}&kind=cancellation");
-        var compensation = transactions.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == cancelled.GetProperty("transactionId").GetInt64());
+        var compensation = transactions.GetProperty("items").EnumerateArray().Single(t => t.Id() == cancelled.GetProperty("transactionId").GetInt64());
         Assert.That(compensation.GetProperty("reversesId").GetInt64(), Is.EqualTo(redemption.GetProperty("transactionId").GetInt64()));
     }
 
@@ -237,7 +237,7 @@ public sealed class CounterTests : ApiFixture
 
         await Staff.UpdateReward(reward, new { active = false });
         var active = await Staff.GetJson("/api/v1/rewards?active=true");
-        Assert.That(active.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()), Does.Not.Contain(reward));
+        Assert.That(active.GetProperty("items").EnumerateArray().Select(r => r.Id()), Does.Not.Contain(reward));
     }
 
     [TestCase(-22, TestName = "{m}(one more than the 21 on the shelf)")]

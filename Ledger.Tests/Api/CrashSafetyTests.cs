@@ -57,17 +57,17 @@ public sealed class CrashSafetyTests
         await using var service = new ServiceProcess(_db);
         await service.Start();
         var admin = service.Client(LedgerApp.AdminKey);
-        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "崩溃测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "崩溃测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).Id();
         var staffKey = (await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "s", role = "staff", communityId = community })).Read<JsonElement>()).GetProperty("key").GetString()!;
         var staff = service.Client(staffKey);
         var volunteers = new List<long>();
         for (var i = 0; i < 12; i++)
         {
-            var id = (await (await staff.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).GetProperty("id").GetInt64();
+            var id = (await (await staff.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).Id();
             await staff.PostAsJsonAsync($"/api/v1/volunteers/{id}/adjustments", new { amount = 1_000_000, reason = "初始" });
             volunteers.Add(id);
         }
-        var reward = (await (await staff.PostAsJsonAsync("/api/v1/rewards", new { communityId = community, name = "纸巾", pointsCost = 1, stock = Stock })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var reward = (await (await staff.PostAsJsonAsync("/api/v1/rewards", new { communityId = community, name = "纸巾", pointsCost = 1, stock = Stock })).Read<JsonElement>()).Id();
 
         var all = new ConcurrentBag<Sent>();
         var sequence = 0;
@@ -164,8 +164,8 @@ public sealed class CrashSafetyTests
             var found = s.Kind switch
             {
                 "record" => db.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE id = @Id AND status = 'approved' AND accrual_transaction_id IS NOT NULL",
-                    new { Id = body.GetProperty("id").GetInt64() }),
-                "redemption" => db.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE id = @Id", new { Id = body.GetProperty("id").GetInt64() }),
+                    new { Id = body.Id() }),
+                "redemption" => db.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE id = @Id", new { Id = body.Id() }),
                 _ => db.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE id = @Id AND kind = 'transfer'", new { Id = body.GetProperty("transactionId").GetInt64() }),
             };
             Assert.That(found, Is.EqualTo(1), $"acknowledged {s.Kind} {s.Key} is missing");
@@ -198,10 +198,10 @@ public sealed class CrashSafetyTests
         await using var service = new ServiceProcess(_db);
         await service.Start();
         var admin = service.Client(LedgerApp.AdminKey);
-        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "停机测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "停机测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).Id();
         var volunteers = new List<long>();
         for (var i = 0; i < 40; i++)
-            volunteers.Add((await (await admin.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).GetProperty("id").GetInt64());
+            volunteers.Add((await (await admin.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).Id());
 
         var slot = Records.FreeSlot();
         var requests = volunteers.Select(v => admin.PostAsJsonAsync("/api/v1/service-records", Records.Body(v, slot, 30, approveScore: 5))).ToList();
@@ -213,7 +213,7 @@ public sealed class CrashSafetyTests
             try
             {
                 var response = await request;
-                answers.Add((response.StatusCode, response.IsSuccessStatusCode ? (await response.Read<JsonElement>()).GetProperty("id").GetInt64() : null));
+                answers.Add((response.StatusCode, response.IsSuccessStatusCode ? (await response.Read<JsonElement>()).Id() : null));
             }
             catch (HttpRequestException)
             {

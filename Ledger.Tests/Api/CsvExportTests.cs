@@ -42,34 +42,28 @@ public sealed class CsvExportTests : ApiFixture
     [OneTimeSetUp]
     public async Task RecordsAdjustmentRedemptionsAndACommunityInBerlin()
     {
-        var body = Seed.VolunteerBody(CommunityId, "张阿姨", echelon: "second");
-        var volunteer = await (await Staff.PostJson("/api/v1/volunteers", body)).Read<JsonElement>();
-        _volunteer = volunteer.GetProperty("id").GetInt64();
+        var volunteer = await Staff.RegisterVolunteer(Seed.VolunteerBody(CommunityId, "张阿姨", echelon: "second"));
+        _volunteer = volunteer.Id();
         _phone = volunteer.GetProperty("phone").GetString()!;
 
         // 07:00–07:30 on 2 March in Shanghai is 23:00–23:30 on 1 March in UTC.
         _approved = (await Records.Submit(App, StaffKey, _volunteer, minutes: 30, category: "elderly-care", approveScore: 5,
-            start: new DateTimeOffset(2026, 3, 2, 7, 0, 0, Shanghai))).GetProperty("id").GetInt64();
+            start: new DateTimeOffset(2026, 3, 2, 7, 0, 0, Shanghai))).Id();
         _pending = (await Records.Submit(App, StaffKey, _volunteer, minutes: 60, category: "patrol",
-            start: new DateTimeOffset(2026, 3, 1, 9, 0, 0, Shanghai))).GetProperty("id").GetInt64();
+            start: new DateTimeOffset(2026, 3, 1, 9, 0, 0, Shanghai))).Id();
 
-        var client = Staff;
-        Assert.That((await client.PostJson($"/api/v1/volunteers/{_volunteer}/adjustments", new { amount = 100, reason = "初始积分" })).StatusCode,
-            Is.EqualTo(HttpStatusCode.Created));
-        var reward = (await (await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "酱油", pointsCost = 10, stock = 5 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        await client.PostJson("/api/v1/redemptions", new { volunteerId = _volunteer, rewardId = reward, quantity = 1 });
-        var cancelled = (await (await client.PostJson("/api/v1/redemptions", new { volunteerId = _volunteer, rewardId = reward, quantity = 2 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        Assert.That((await client.PostJson($"/api/v1/redemptions/{cancelled}/cancel", new { reason = "拿错了" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Staff.Adjust(_volunteer, 100);
+        var reward = (await Staff.CreateReward(CommunityId, 10, 5, "酱油")).Id();
+        await Staff.Redeem(_volunteer, reward);
+        var cancelled = (await Staff.Redeem(_volunteer, reward, quantity: 2)).Id();
+        await Staff.CancelRedemption(cancelled, "拿错了");
 
         // A community an hour west of Greenwich in winter: its 07:00 is 06:00 UTC, the same calendar day.
-        var berlin = await Admin.PostJson("/api/v1/communities", new { name = "柏林华人社区", street = "米特区", district = "柏林", timeZone = "Europe/Berlin" });
-        _berlin = (await berlin.Read<JsonElement>()).GetProperty("id").GetInt64();
+        _berlin = (await Admin.CreateCommunity("柏林华人社区", "Europe/Berlin", street: "米特区", district: "柏林")).Id();
         var berlinStaff = (await Seed.Key(App, "staff", _berlin)).Key;
-        var berliner = (await Seed.Volunteer(App, berlinStaff, _berlin, "王先生")).GetProperty("id").GetInt64();
+        var berliner = (await Seed.Volunteer(App, berlinStaff, _berlin, "王先生")).Id();
         _berlinRecord = (await Records.Submit(App, berlinStaff, berliner, minutes: 30, approveScore: 4,
-            start: new DateTimeOffset(2026, 3, 1, 7, 0, 0, TimeSpan.FromHours(1)))).GetProperty("id").GetInt64();
+            start: new DateTimeOffset(2026, 3, 1, 7, 0, 0, TimeSpan.FromHours(1)))).Id();
     }
 
     private static Dictionary<string, string> Row(CsvFile csv, string column, object value) =>

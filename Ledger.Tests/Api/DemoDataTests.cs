@@ -22,7 +22,7 @@ public sealed class DemoDataTests
         var staff = app.Client(demo.StaffKey);
         var found = await staff.GetJson($"/api/v1/volunteers/by-code/{demo.SampleCode}");
         Assert.That(found.GetProperty("name").GetString(), Is.EqualTo(demo.SampleName));
-        var summary = await staff.GetJson($"/api/v1/volunteers/{found.GetProperty("id").GetInt64()}/summary");
+        var summary = await staff.GetJson($"/api/v1/volunteers/{found.Id()}/summary");
         Assert.That(summary.GetProperty("approvedMinutes").GetInt64(), Is.GreaterThan(0));
         var redemptions = await staff.GetJson("/api/v1/redemptions");
         Assert.That(redemptions.GetProperty("items").GetArrayLength(), Is.EqualTo(10));

@@ -23,46 +23,38 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
     [SetUp]
     public async Task PointsLapseAtTheEndOfTheFollowingYear()
     {
-        var rules = await Admin.PutAsJsonAsync($"/api/v1/communities/{CommunityId}/rules",
-            new { expiry = "endOfFollowingYear", effectiveFrom = new DateTimeOffset(2020, 1, 1, 0, 0, 0, Shanghai) });
-        Assert.That(rules.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Admin.PutRules(CommunityId, new { expiry = "endOfFollowingYear", effectiveFrom = new DateTimeOffset(2020, 1, 1, 0, 0, 0, Shanghai) });
     }
 
     private async Task<JsonElement> Summary(long v) => await Staff.GetJson($"/api/v1/volunteers/{v}/summary");
 
-    private async Task<JsonElement> Expire(DateTimeOffset asOf)
-    {
-        var response = await Admin.PostJson($"/api/v1/communities/{CommunityId}/expire-points", new { asOf });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await response.Read<JsonElement>();
-    }
+    private Task<JsonElement> Expire(DateTimeOffset asOf) => Admin.ExpirePoints(CommunityId, asOf);
 
     [Test]
     public async Task PointsOf2024_LapseAtTheStartOf2026_AfterSpendingGiftsAndACancellation()
     {
-        var a = (await Seed.Volunteer(App, StaffKey, CommunityId, "张阿姨")).GetProperty("id").GetInt64();
-        var b = (await Seed.Volunteer(App, StaffKey, CommunityId, "张阿姨的母亲")).GetProperty("id").GetInt64();
+        var a = (await Seed.Volunteer(App, StaffKey, CommunityId, "张阿姨")).Id();
+        var b = (await Seed.Volunteer(App, StaffKey, CommunityId, "张阿姨的母亲")).Id();
 
         // 2024: 480 minutes approved (80 points) and a 20-point correction: 100 points of 2024.
         await Records.Submit(App, StaffKey, a, minutes: 480, approveScore: 5, start: new DateTimeOffset(2024, 3, 9, 8, 0, 0, Shanghai));
-        await Staff.PostJson($"/api/v1/volunteers/{a}/adjustments", new { amount = 20, reason = "补录" });
+        await Staff.Adjust(a, 20, "补录");
         Assert.That((await Summary(a)).GetProperty("balance").GetInt64(), Is.EqualTo(100));
 
         // 2025: 300 minutes more (50 points of 2025).
         App.Clock.Set(new DateTimeOffset(2025, 2, 1, 10, 0, 0, Shanghai));
         await Records.Submit(App, StaffKey, a, minutes: 300, approveScore: 5, start: new DateTimeOffset(2025, 1, 31, 8, 0, 0, Shanghai));
 
-        var reward = (await (await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "食用油", pointsCost = 10, stock = 100 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        var reward = (await Staff.CreateReward(CommunityId, 10, 100, "食用油")).Id();
         // Spending takes the oldest first: 30 of 2024 → 2024: 70, 2025: 50.
-        await Staff.PostJson("/api/v1/redemptions", new { volunteerId = a, rewardId = reward, quantity = 3 });
+        await Staff.Redeem(a, reward, quantity: 3);
         // A gift of 25 carries its year: 2024: 45 for A, 25 of 2024 for B.
-        await Staff.PostJson($"/api/v1/volunteers/{a}/transfers", new { toVolunteerId = b, amount = 25, memo = "给妈妈" });
+        await Staff.Give(a, b, 25, "给妈妈");
         // 60 spent takes 45 of 2024 and 15 of 2025; cancelling puts them back where they came from.
-        var big = await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = a, rewardId = reward, quantity = 6 })).Read<JsonElement>();
+        var big = await Staff.Redeem(a, reward, quantity: 6);
         var soonAfterSpend = (await Summary(a)).GetProperty("expiringSoon");
         Assert.That(soonAfterSpend.GetProperty("points").GetInt64(), Is.EqualTo(35), "only 2025 points are left");
-        await Staff.PostJson($"/api/v1/redemptions/{big.GetProperty("id").GetInt64()}/cancel", new { reason = "拿错了" });
+        await Staff.CancelRedemption(big.Id(), "拿错了");
 
         var summary = await Summary(a);
         Assert.That(summary.GetProperty("balance").GetInt64(), Is.EqualTo(95));
@@ -99,11 +91,11 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
     {
         var other = await Seed.Community(App, "永不过期社区");
         var staff = (await Seed.Key(App, "staff", other)).Key;
-        var v = (await Seed.Volunteer(App, staff, other)).GetProperty("id").GetInt64();
-        await App.Client(staff).PostJson($"/api/v1/volunteers/{v}/adjustments", new { amount = 40, reason = "初始" });
+        var v = (await Seed.Volunteer(App, staff, other)).Id();
+        await App.Client(staff).Adjust(v, 40, "初始");
         App.Clock.Set(new DateTimeOffset(2027, 6, 1, 0, 0, 0, Shanghai));
-        var run = await Admin.PostJson($"/api/v1/communities/{other}/expire-points", new { asOf = new DateTimeOffset(2027, 1, 1, 0, 0, 0, Shanghai) });
-        Assert.That((await run.Read<JsonElement>()).GetProperty("expiredPoints").GetInt64(), Is.Zero);
+        var run = await Admin.ExpirePoints(other, new DateTimeOffset(2027, 1, 1, 0, 0, 0, Shanghai));
+        Assert.That(run.GetProperty("expiredPoints").GetInt64(), Is.Zero);
         var summary = await App.Client(staff).GetJson($"/api/v1/volunteers/{v}/summary");
         Assert.That(summary.GetProperty("balance").GetInt64(), Is.EqualTo(40));
         Assert.That(summary.GetProperty("expiringSoon").ValueKind, Is.EqualTo(JsonValueKind.Null));
@@ -112,8 +104,8 @@ public sealed class ExpiryTests() : ApiFixture(servicePerTest: true)
     [Test]
     public async Task TheDailyJob_ExpiresWhatIsDueInEveryCommunity()
     {
-        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
-        await Staff.PostJson($"/api/v1/volunteers/{v}/adjustments", new { amount = 33, reason = "2024 年活动" });
+        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
+        await Staff.Adjust(v, 33, "2024 年活动");
         App.Clock.Set(new DateTimeOffset(2026, 1, 1, 0, 30, 0, Shanghai));
         var job = ((IEnumerable<Microsoft.Extensions.Hosting.IHostedService>)App.Services
                 .GetService(typeof(IEnumerable<Microsoft.Extensions.Hosting.IHostedService>))!)

@@ -28,17 +28,17 @@ public sealed class HostileInputTests() : ApiFixture("甲")
     {
         _otherCommunity = await Seed.Community(App, "乙");
         _otherStaff = (await Seed.Key(App, "staff", _otherCommunity)).Key;
-        _volunteer = (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
-        _otherVolunteer = (await Seed.Volunteer(App, _otherStaff, _otherCommunity)).GetProperty("id").GetInt64();
+        _volunteer = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
+        _otherVolunteer = (await Seed.Volunteer(App, _otherStaff, _otherCommunity)).Id();
         await Staff.PostJson($"/api/v1/volunteers/{_volunteer}/adjustments", new { amount = 50, reason = "初始" });
         _reward = (await (await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "毛巾", pointsCost = 10, stock = 5 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        _record = (await Records.Submit(App, StaffKey, _volunteer, 60)).GetProperty("id").GetInt64();
+            .Read<JsonElement>()).Id();
+        _record = (await Records.Submit(App, StaffKey, _volunteer, 60)).Id();
         var start = Records.FreeSlot();
         _activity = (await (await Staff.PostJson("/api/v1/activities",
-            new { communityId = CommunityId, title = "巡逻", category = "patrol", startsAt = start, endsAt = start.AddMinutes(60) })).Read<JsonElement>()).GetProperty("id").GetInt64();
+            new { communityId = CommunityId, title = "巡逻", category = "patrol", startsAt = start, endsAt = start.AddMinutes(60) })).Read<JsonElement>()).Id();
         _redemption = (await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = _volunteer, rewardId = _reward, quantity = 1 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
+            .Read<JsonElement>()).Id();
     }
 
     private sealed record Target(string Method, string Url, Func<JsonObject> Body);

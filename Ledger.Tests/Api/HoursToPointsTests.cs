@@ -100,8 +100,8 @@ public sealed class HoursToPointsTests : ApiFixture
     public async Task StatusConflicts_NameTheRecordsStatusInTheCallersLanguage()
     {
         var v = await NewVolunteer();
-        var approved = (await Records.Submit(App, StaffKey, v, minutes: 60, approveScore: 4)).GetProperty("id").GetInt64();
-        var pending = (await Records.Submit(App, ClientKey, v, minutes: 30)).GetProperty("id").GetInt64();
+        var approved = (await Records.Submit(App, StaffKey, v, minutes: 60, approveScore: 4)).Id();
+        var pending = (await Records.Submit(App, ClientKey, v, minutes: 30)).Id();
 
         var zh = await Seed.Problem(await Staff.PostJson($"/api/v1/service-records/{approved}/reject", new { reason = "重复" }),
             HttpStatusCode.Conflict, "record-not-pending");

@@ -89,7 +89,7 @@ public sealed class IdempotencyTests : ApiFixture
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostJson("/api/v1/volunteers", body, "concurrent-1")));
 
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
-        var ids = await Task.WhenAll(responses.Select(async r => (await r.Read<JsonElement>()).GetProperty("id").GetInt64()));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.Read<JsonElement>()).Id()));
         Assert.That(ids.Distinct().Count(), Is.EqualTo(1));
         Assert.That(responses.Count(r => !r.Headers.Contains("Idempotent-Replayed")), Is.EqualTo(1));
         Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM volunteers WHERE name = '并发测试'"), Is.EqualTo(1));

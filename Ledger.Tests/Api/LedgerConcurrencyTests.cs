@@ -7,13 +7,13 @@ namespace Ledger.Tests.Api;
 /// <summary>Concurrent writers never double-count, overlap or overdraw: the single writer serializes the checks.</summary>
 public sealed class LedgerConcurrencyTests : ApiFixture
 {
-    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
+    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
 
     [Test]
     public async Task ApprovingOneRecordFrom20Requests_YieldsOneAccrual()
     {
         var v = await NewVolunteer();
-        var id = (await Records.Submit(App, StaffKey, v, minutes: 60)).GetProperty("id").GetInt64();
+        var id = (await Records.Submit(App, StaffKey, v, minutes: 60)).Id();
         var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             client.PostJson($"/api/v1/service-records/{id}/approve", new { score = 4 })));
@@ -58,7 +58,7 @@ public sealed class LedgerConcurrencyTests : ApiFixture
         var receivers = new List<long>();
         for (var i = 0; i < 3; i++)
             receivers.Add(await NewVolunteer());
-        await Staff.PostJson($"/api/v1/volunteers/{giver}/adjustments", new { amount = 100, reason = "初始" });
+        await Staff.Adjust(giver, 100, "初始");
 
         var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
@@ -82,7 +82,7 @@ public sealed class LedgerConcurrencyTests : ApiFixture
             volunteers.Add(await NewVolunteer());
         var ids = new List<long>();
         foreach (var v in volunteers)
-            ids.Add((await Records.Submit(App, StaffKey, v, minutes: 30)).GetProperty("id").GetInt64());
+            ids.Add((await Records.Submit(App, StaffKey, v, minutes: 30)).Id());
 
         var before = writer.Stats;
         var client = Staff;

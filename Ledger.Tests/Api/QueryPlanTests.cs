@@ -82,11 +82,10 @@ public sealed partial class QueryPlanTests
     {
         var community = await Seed.Community(app);
         var staff = (await Seed.Key(app, "staff", community)).Key;
-        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(app, staff, community, "孙悟空")).Id();
         await Records.Submit(app, staff, v, 60, approveScore: 5);
-        var reward = (await (await app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name = "x", pointsCost = 1, stock = 9 }))
-            .Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
-        await app.Client(staff).PostJson("/api/v1/redemptions", new { volunteerId = v, rewardId = reward, quantity = 1 });
+        var reward = (await app.Client(staff).CreateReward(community, 1, 9, "x")).Id();
+        await app.Client(staff).Redeem(v, reward);
         return (community, v);
     }
 

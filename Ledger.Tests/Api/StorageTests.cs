@@ -19,7 +19,7 @@ public sealed class StorageTests
 
         await app.Restart();
 
-        var again = await app.Admin().GetJson($"/api/v1/volunteers/{volunteer.GetProperty("id").GetInt64()}");
+        var again = await app.Admin().GetJson($"/api/v1/volunteers/{volunteer.Id()}");
         Assert.That(again.GetProperty("name").GetString(), Is.EqualTo("重启测试"));
         Assert.That(app.Database.Count("schema_migrations"), Is.EqualTo(migrations));
         Assert.That(app.Database.Scalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin'"), Is.EqualTo(1), "the bootstrap key is made once");

@@ -12,7 +12,7 @@ public sealed class TimesTests : ApiFixture
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).GetProperty("id").GetInt64();
+    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
 
     /// <summary>A local date in Shanghai some days back, as yyyy-MM-dd.</summary>
     private static string DaysAgo(int days) => DateTimeOffset.UtcNow.ToOffset(Shanghai).AddDays(-days).ToString("yyyy-MM-dd");
@@ -41,7 +41,7 @@ public sealed class TimesTests : ApiFixture
             Assert.That(record.GetProperty("endedAt").GetString(), Does.EndWith(":15:41.512Z"));
         });
         var stored = Database.Single<(string StartedAt, string EndedAt, long Minutes)>(
-            "SELECT started_at, ended_at, minutes FROM service_records WHERE id = @Id", new { Id = record.GetProperty("id").GetInt64() });
+            "SELECT started_at, ended_at, minutes FROM service_records WHERE id = @Id", new { Id = record.Id() });
         Assert.That(stored, Is.EqualTo((start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             start.AddMinutes(72).AddSeconds(14).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), 72L)));
     }
@@ -251,7 +251,7 @@ public sealed class TimesTests : ApiFixture
         var response = await Staff.PostRaw("/api/v1/activities",
             $$"""{"communityId":{{CommunityId}},"title":"早高峰护学岗","category":"patrol","startsAt":"{{day}}T07:00:00+08:00","endsAt":"{{day}}T09:00:00+08:00"}""");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return ((await response.Read<JsonElement>()).GetProperty("id").GetInt64(), day);
+        return ((await response.Read<JsonElement>()).Id(), day);
     }
 
     [Test]

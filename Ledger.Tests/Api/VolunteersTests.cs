@@ -11,12 +11,10 @@ public sealed class VolunteersTests : ApiFixture
     [Test]
     public async Task Create_GivesAPrintableMemberCode_AndNormalizesThePhone()
     {
-        var response = await Staff.PostJson("/api/v1/volunteers", new
+        var v = await Staff.RegisterVolunteer(new
         {
             communityId = CommunityId, name = " 张阿姨 ", phone = "139-1234 5678", grid = "第三网格", skills = new[] { "编织", "编织" }, echelon = "second",
         });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var v = await response.Read<JsonElement>();
         Assert.Multiple(() =>
         {
             Assert.That(MemberCode.Normalize(v.GetProperty("memberCode").GetString()), Is.EqualTo(v.GetProperty("memberCode").GetString()));
@@ -28,7 +26,7 @@ public sealed class VolunteersTests : ApiFixture
             Assert.That(v.GetProperty("buildingGroup").ValueKind, Is.EqualTo(JsonValueKind.Null));
         });
         Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
-            new { S = $"volunteer:{v.GetProperty("id").GetInt64()}" }), Is.EqualTo(1));
+            new { S = $"volunteer:{v.Id()}" }), Is.EqualTo(1));
     }
 
     private static IEnumerable<TestCaseData> InvalidBodies()
@@ -94,7 +92,7 @@ public sealed class VolunteersTests : ApiFixture
 
         var response = await App.Client(otherClient).PostJson("/api/v1/volunteers", Seed.VolunteerBody(other, openId: "o-elsewhere"));
         var problem = await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
-        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(holder.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(holder.Id().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("其他社区"));
     }
 
@@ -102,7 +100,7 @@ public sealed class VolunteersTests : ApiFixture
     public async Task Lookups_ByIdOpenIdAndCode()
     {
         var v = await Seed.Volunteer(App, StaffKey, CommunityId, "孙八", "o-lookup");
-        var id = v.GetProperty("id").GetInt64();
+        var id = v.Id();
         var code = v.GetProperty("memberCode").GetString()!;
         var client = Staff;
 
@@ -110,7 +108,7 @@ public sealed class VolunteersTests : ApiFixture
         var byOpenId = await client.GetJson("/api/v1/volunteers/by-openid/o-lookup");
         var typed = code.ToLowerInvariant().Insert(4, "-");
         var byCode = await client.GetJson($"/api/v1/volunteers/by-code/{typed}");
-        Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.GetProperty("id").GetInt64()), Is.All.EqualTo(id));
+        Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.Id()), Is.All.EqualTo(id));
 
         await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-openid/o-nobody"), HttpStatusCode.NotFound, "not-found");
         await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-code/NOTACODE"), HttpStatusCode.NotFound, "not-found");
@@ -146,7 +144,7 @@ public sealed class VolunteersTests : ApiFixture
         var community = await Seed.Community(App, "分页社区");
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
-            ids.Add((await Seed.Volunteer(App, LedgerApp.AdminKey, community)).GetProperty("id").GetInt64());
+            ids.Add((await Seed.Volunteer(App, LedgerApp.AdminKey, community)).Id());
         var client = Admin;
         var seen = new List<long>();
         string? cursor = null;
@@ -155,7 +153,7 @@ public sealed class VolunteersTests : ApiFixture
         {
             var url = $"/api/v1/volunteers?communityId={community}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}");
             var page = await client.GetJson(url);
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.Id()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
         } while (cursor is not null);
@@ -178,11 +176,8 @@ public sealed class VolunteersTests : ApiFixture
     public async Task Patch_ChangesOnlyWhatIsGiven_AndAnEmptyStringClears()
     {
         var v = await Seed.Volunteer(App, StaffKey, CommunityId, "周九");
-        var id = v.GetProperty("id").GetInt64();
-        var response = await Staff.PatchAsJsonAsync($"/api/v1/volunteers/{id}",
-            new { grid = "第二网格", buildingGroup = "", status = "inactive", echelon = "reserve" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var after = await response.Read<JsonElement>();
+        var id = v.Id();
+        var after = await Staff.UpdateVolunteer(id, new { grid = "第二网格", buildingGroup = "", status = "inactive", echelon = "reserve" });
         Assert.Multiple(() =>
         {
             Assert.That(after.GetProperty("grid").GetString(), Is.EqualTo("第二网格"));
@@ -204,7 +199,7 @@ public sealed class VolunteersTests : ApiFixture
     {
         var v = await Seed.Volunteer(App, StaffKey, CommunityId);
         var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        var response = await Staff.PatchAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}", content);
+        var response = await Staff.PatchAsync($"/api/v1/volunteers/{v.Id()}", content);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
@@ -226,7 +221,7 @@ public sealed class MemberCardTests
         var community = await Seed.Community(app, "桃浦新村第一居民区");
         var staff = (await Seed.Key(app, "staff", community)).Key;
         var v = await Seed.Volunteer(app, staff, community, "李<建>国");
-        var response = await app.Client(staff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card");
+        var response = await app.Client(staff).GetAsync($"/api/v1/volunteers/{v.Id()}/card");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("image/svg+xml"));
         var svg = await response.Content.ReadAsStringAsync();
@@ -237,7 +232,7 @@ public sealed class MemberCardTests
 
         var other = await Seed.Community(app, "别处");
         var otherStaff = (await Seed.Key(app, "staff", other)).Key;
-        await Seed.Problem(await app.Client(otherStaff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card"), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await app.Client(otherStaff).GetAsync($"/api/v1/volunteers/{v.Id()}/card"), HttpStatusCode.NotFound, "not-found");
     }
 
     [Test]

@@ -27,10 +27,9 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
         foreach (var (key, echelon) in new[] { ("A", "second"), ("B", "first"), ("C", "first"), ("D", "reserve"), ("E", "second") })
         {
             var body = new { communityId = CommunityId, name = $"志愿者{key}", phone = "13912345678", grid = key == "E" ? "第二网格" : "第一网格", echelon };
-            _v[key] = (await (await Staff.PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
+            _v[key] = (await Staff.RegisterVolunteer(body)).Id();
         }
-        var reward = (await (await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "毛巾", pointsCost = 15, stock = 10 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        var reward = (await Staff.CreateReward(CommunityId, 15, 10, "毛巾")).Id();
 
         for (var month = 1; month <= 12; month++)
         {
@@ -56,14 +55,13 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
             }
             if (month == 3)
             {
-                var r = await Staff.PostJson("/api/v1/redemptions", new { volunteerId = _v["A"], rewardId = reward, quantity = 2 });
-                Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+                await Staff.Redeem(_v["A"], reward, quantity: 2);
                 _redeemed += 30;
             }
             if (month == 5)
-                await Staff.PostJson($"/api/v1/volunteers/{_v["D"]}/adjustments", new { amount = 20, reason = "补录" });
+                await Staff.Adjust(_v["D"], 20, "补录");
             if (month == 6)
-                await Staff.PostJson($"/api/v1/volunteers/{_v["D"]}/adjustments", new { amount = -10, reason = "更正" });
+                await Staff.Adjust(_v["D"], -10, "更正");
         }
         App.Clock.Set(new DateTimeOffset(2027, 1, 5, 10, 0, 0, Shanghai));
     }
@@ -135,10 +133,13 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
         while (cursor is not null && pages < 10);
         Assert.That(pages, Is.EqualTo(3));
         Assert.That(names, Is.EqualTo(new[] { "志愿者B", "志愿者A", "志愿者C", "志愿者D", "志愿者E" }));
-        foreach (var bad in new[] { "limit=0", "limit=201", "cursor=xyz" })
-            await Seed.Problem(await Staff.GetAsync($"/api/v1/communities/{CommunityId}/rankings?year=2026&{bad}"),
-                System.Net.HttpStatusCode.BadRequest, "validation");
     }
+
+    [TestCase("limit=0")]
+    [TestCase("limit=201")]
+    [TestCase("cursor=xyz")]
+    public async Task Rankings_WithAPageNoListTakes_Is400Validation(string page) =>
+        await Seed.Problem(await Staff.GetAsync($"/api/v1/communities/{CommunityId}/rankings?year=2026&{page}"), HttpStatusCode.BadRequest, "validation");
 
     [Test]
     public async Task MonthlyReport_HasExactTotals_ThatReconcileWithTheLedger()
@@ -200,7 +201,7 @@ public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
     {
         var elsewhere = await Seed.Community(App, "<b>社区</b>");
         var body = new { communityId = elsewhere, name = "<script>alert(1)</script>", phone = "13912345678", echelon = "first" };
-        var v = (await (await Admin.PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var v = (await Admin.RegisterVolunteer(body)).Id();
         await Records.Submit(App, LedgerApp.AdminKey, v, 60, approveScore: 4, start: new DateTimeOffset(2026, 12, 20, 9, 0, 0, Shanghai));
         var html = await Admin.GetStringAsync($"/api/v1/volunteers/{v}/certificate?year=2026");
         Assert.That(html, Does.Not.Contain("<script>").And.Contain("&lt;script&gt;").And.Not.Contain("<b>"));

@@ -18,10 +18,10 @@ public static class ApiCalls
     public static Task<JsonElement> GetJson(this HttpClient http, string url) => Expect(http.GetAsync(url), HttpStatusCode.OK, $"GET {url}");
 
     /// <param name="timeZone">None: the default, Shanghai.</param>
-    public static Task<JsonElement> CreateCommunity(this HttpClient admin, string name = Seed.CommunityName, string? timeZone = null) =>
-        Expect(admin.PostJson("/api/v1/communities", timeZone is null
-            ? new { name, street = "桃浦镇", district = "普陀区" }
-            : new { name, street = "桃浦镇", district = "普陀区", timeZone }), HttpStatusCode.Created, "create community");
+    public static Task<JsonElement> CreateCommunity(this HttpClient admin, string name = Seed.CommunityName, string? timeZone = null,
+        string street = "桃浦镇", string district = "普陀区") =>
+        Expect(admin.PostJson("/api/v1/communities", timeZone is null ? new { name, street, district } : new { name, street, district, timeZone }),
+            HttpStatusCode.Created, "create community");
 
     public static Task<JsonElement> PutRules(this HttpClient admin, long communityId, object rules) =>
         Expect(admin.PutAsJsonAsync($"/api/v1/communities/{communityId}/rules", rules), HttpStatusCode.Created, "put rules");
@@ -54,9 +54,15 @@ public static class ApiCalls
         Expect(http.PostJson($"/api/v1/service-records/{recordId}/reverse", new { reason }), HttpStatusCode.OK, "reverse record");
 
     public static Task<JsonElement> CreateActivity(this HttpClient http, long communityId, DateTimeOffset startsAt, int minutes,
-        string category = "patrol", string title = "巡逻") =>
-        Expect(http.PostJson("/api/v1/activities", new { communityId, title, category, startsAt, endsAt = startsAt.AddMinutes(minutes) }),
+        string category = "patrol", string title = "巡逻", string? location = null) =>
+        Expect(http.PostJson("/api/v1/activities", location is null
+                ? new { communityId, title, category, startsAt, endsAt = startsAt.AddMinutes(minutes) }
+                : new { communityId, title, category, startsAt, endsAt = startsAt.AddMinutes(minutes), location }),
             HttpStatusCode.Created, "create activity");
+
+    /// <summary>Records an activity's attendance: 200 with what was recorded and what was rejected, entry by entry.</summary>
+    public static Task<JsonElement> RecordAttendance(this HttpClient http, long activityId, object body) =>
+        Expect(http.PostJson($"/api/v1/activities/{activityId}/attendance", body), HttpStatusCode.OK, "record attendance");
 
     public static Task<JsonElement> Adjust(this HttpClient http, long volunteerId, long amount, string reason = "初始积分") =>
         Expect(http.PostJson($"/api/v1/volunteers/{volunteerId}/adjustments", new { amount, reason }), HttpStatusCode.Created, "adjust points");
@@ -73,6 +79,13 @@ public static class ApiCalls
 
     public static Task<JsonElement> Redeem(this HttpClient http, long volunteerId, long rewardId, int quantity = 1) =>
         Expect(http.PostJson("/api/v1/redemptions", new { volunteerId, rewardId, quantity }), HttpStatusCode.Created, "redeem");
+
+    public static Task<JsonElement> ExpirePoints(this HttpClient admin, long communityId, DateTimeOffset asOf) =>
+        Expect(admin.PostJson($"/api/v1/communities/{communityId}/expire-points", new { asOf }), HttpStatusCode.OK, "expire points");
+
+    /// <summary>Issues a certificate of figures not certified before (201; the same figures again answer 200).</summary>
+    public static Task<JsonElement> IssueCertificate(this HttpClient http, long volunteerId, int year) =>
+        Expect(http.PostJson($"/api/v1/volunteers/{volunteerId}/certificate", new { year }), HttpStatusCode.Created, "issue certificate");
 
     public static Task<JsonElement> CancelRedemption(this HttpClient http, long redemptionId, string reason = "顾客退货") =>
         Expect(http.PostJson($"/api/v1/redemptions/{redemptionId}/cancel", new { reason }), HttpStatusCode.OK, "cancel redemption");
