@@ -1,8 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 

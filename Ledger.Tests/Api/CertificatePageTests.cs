@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ledger.Tests.Builders;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

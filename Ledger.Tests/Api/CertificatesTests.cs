@@ -1,14 +1,10 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;

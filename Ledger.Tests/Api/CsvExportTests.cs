@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;

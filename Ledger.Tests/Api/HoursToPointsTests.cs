@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Builders;
 

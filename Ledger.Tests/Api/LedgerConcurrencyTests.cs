@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Dapper;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
