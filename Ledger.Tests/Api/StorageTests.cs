@@ -23,6 +23,24 @@ public sealed class StorageTests
         Assert.That(app.Database.Scalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin'"), Is.EqualTo(1), "the bootstrap key is made once");
     }
 
+    /// <summary>A database copied while its service runs (as a backup, or a file from an older release) starts as it is: no migration runs again or changes.</summary>
+    [Test]
+    public async Task ACopyOfALiveDatabase_StartsWithItsDataAndMigrationsAsTheyWere()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var volunteer = (await Seed.Volunteer(app, LedgerApp.AdminKey, community, "复制测试")).Id();
+        var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
+        var copy = app.Database.CopyTo(Path.Combine(folder, "ledger.db"));
+        const string Migrations = "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version";
+        var before = copy.Query<(long, string, string, string)>(Migrations);
+
+        await using var started = new LedgerApp(folder);
+
+        Assert.That((await started.Admin().GetJson($"/api/v1/volunteers/{volunteer}")).GetProperty("name").GetString(), Is.EqualTo("复制测试"));
+        Assert.That(started.Database.Query<(long, string, string, string)>(Migrations), Is.EqualTo(before).And.Not.Empty);
+    }
+
     [Test]
     public async Task Database_IsInWalMode_WithForeignKeysOn()
     {
