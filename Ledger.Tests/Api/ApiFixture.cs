@@ -54,7 +54,7 @@ public abstract class ApiFixture(string communityName = Seed.CommunityName, bool
     }
 
     [TearDown]
-    public async Task BooksStayBalanced()
+    public async Task CheckTheBooks_AndStopAPerTestService()
     {
         try
         {
