@@ -1,44 +1,28 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class ApiKeysTests
+public sealed class ApiKeysTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     [Test]
     public async Task CreatedKey_Works_AndIsStoredOnlyHashed()
     {
-        var (_, key) = await Seed.Key(_app, "staff", _community);
+        var (_, key) = await Seed.Key(App, "staff", CommunityId);
         Assert.That(key, Does.StartWith("lk_").And.Length.GreaterThan(40));
-        Assert.That((await _app.Client(key).GetAsync($"/api/v1/communities/{_community}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await App.Client(key).GetAsync($"/api/v1/communities/{CommunityId}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var bytes = await File.ReadAllBytesAsync(_app.DatabasePath);
-        var wal = File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : [];
         var secret = System.Text.Encoding.UTF8.GetBytes(key);
-        Assert.That(bytes.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the database file in clear");
-        Assert.That(wal.AsSpan().IndexOf(secret), Is.EqualTo(-1), "the key is in the WAL in clear");
+        foreach (var (file, bytes) in await Database.StoredFiles())
+            Assert.That(bytes.AsSpan().IndexOf(secret), Is.EqualTo(-1), $"the key is in {file} in clear");
     }
 
     [Test]
     public async Task List_ShowsNoSecrets()
     {
-        await Seed.Key(_app, "auditor");
-        var text = await (await _app.Admin().GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
+        await Seed.Key(App, "auditor");
+        var text = await (await Admin.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
         var items = JsonDocument.Parse(text).RootElement.GetProperty("items");
         Assert.That(items.GetArrayLength(), Is.GreaterThanOrEqualTo(2));
         foreach (var item in items.EnumerateArray())
@@ -52,20 +36,19 @@ public sealed class ApiKeysTests
     [Test]
     public async Task Revoke_StopsTheKeyAtOnce()
     {
-        var (id, key) = await Seed.Key(_app, "client", _community);
-        var client = _app.Client(key);
+        var (id, key) = await Seed.Key(App, "client", CommunityId);
+        var client = App.Client(key);
         Assert.That((await client.GetAsync("/api/v1/communities")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await Admin.DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await Seed.Problem(await client.GetAsync("/api/v1/communities"), HttpStatusCode.Unauthorized, "unauthorized");
-        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'api-key.revoked' AND subject = @S", new { S = $"api-key:{id}" }),
+        Assert.That((await Admin.DeleteAsync($"/api/v1/api-keys/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'api-key.revoked' AND subject = @S", new { S = $"api-key:{id}" }),
             Is.EqualTo(1));
     }
 
     [Test]
     public async Task Revoke_UnknownKey_Is404() =>
-        await Seed.Problem(await _app.Admin().DeleteAsync("/api/v1/api-keys/999999"), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await Admin.DeleteAsync("/api/v1/api-keys/999999"), HttpStatusCode.NotFound, "not-found");
 
     [Test]
     public async Task Revoke_TheLastAdminKey_Is409()
@@ -82,14 +65,14 @@ public sealed class ApiKeysTests
     [TestCase("superuser", null)]
     public async Task Create_WithARoleAndScopeThatDoNotFit_Is400(string role, long? communityId)
     {
-        var response = await _app.Admin().PostJson("/api/v1/api-keys", new { name = "k", role, communityId });
+        var response = await Admin.PostJson("/api/v1/api-keys", new { name = "k", role, communityId });
         await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
     }
 
     [Test]
     public async Task Create_ForAnUnknownCommunity_Is400()
     {
-        var response = await _app.Admin().PostJson("/api/v1/api-keys", new { name = "k", role = "staff", communityId = 55555 });
+        var response = await Admin.PostJson("/api/v1/api-keys", new { name = "k", role = "staff", communityId = 55555 });
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty("communityId", out _), Is.True);
     }
@@ -101,7 +84,7 @@ public sealed class ApiKeysTests
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/communities");
         request.Headers.TryAddWithoutValidation("Authorization", header);
-        var response = await _app.Client().SendAsync(request);
+        var response = await App.Client().SendAsync(request);
         await Seed.Problem(response, HttpStatusCode.Unauthorized, "unauthorized");
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("Bearer"));
     }
@@ -109,18 +92,17 @@ public sealed class ApiKeysTests
     [Test]
     public async Task KeyPrefix_KeepsAtMostFourCharacters_InTheListAndTheDatabase()
     {
-        var (id, key) = await Seed.Key(_app, "staff", _community);
-        var items = (await (await _app.Admin().GetAsync("/api/v1/api-keys?limit=200")).Read<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
-        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
-        Assert.That(items.Single(i => i.GetProperty("id").GetInt64() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
+        var (id, key) = await Seed.Key(App, "staff", CommunityId);
+        var items = (await Admin.GetJson("/api/v1/api-keys?limit=200")).GetProperty("items").EnumerateArray().ToList();
+        Assert.That(items.Single(i => i.Id() == id).GetProperty("keyPrefix").GetString(), Is.EqualTo(key[..4]));
+        Assert.That(items.Single(i => i.Id() == 1).GetProperty("keyPrefix").GetString(), Is.EqualTo(LedgerApp.AdminKey[..4]),
             "the configured bootstrap key");
 
-        using (var db = _app.OpenDatabase())
-            Assert.That(db.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
+        Assert.That(Database.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
         // Nowhere in the file — the key's row, its audit event — are five characters of a key in clear.
-        var bytes = (await File.ReadAllBytesAsync(_app.DatabasePath)).Concat(File.Exists(_app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(_app.DatabasePath + "-wal") : []).ToArray();
+        foreach (var (file, bytes) in await Database.StoredFiles())
         foreach (var secret in new[] { LedgerApp.AdminKey, key })
-            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in the database file");
+            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in {file}");
     }
 
     [Test]
@@ -128,23 +110,19 @@ public sealed class ApiKeysTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "ledger.db")}"))
-        {
-            old.Open();
-            Ledger.Api.Storage.Migrator.Apply(old, Ledger.Api.Storage.Migrator.Embedded(Ledger.Api.Storage.Sqlite.SqliteDialect.Instance).Where(m => m.Version <= 7).ToList());
-            old.Execute(
-                "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
-                new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var old = new TestDatabase(Path.Combine(folder, "ledger.db"));
+        old.Migrate(Ledger.Api.Storage.Migrator.Embedded(Ledger.Api.Storage.Sqlite.SqliteDialect.Instance).Where(m => m.Version <= 7).ToList());
+        old.Execute(
+            "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
+            new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });
+        TestDatabase.ReleaseAll();
 
         await using var app = new LedgerApp(folder);
-        var items = (await (await app.Admin().GetAsync("/api/v1/api-keys")).Read<JsonElement>()).GetProperty("items");
+        var items = (await app.Admin().GetJson("/api/v1/api-keys")).GetProperty("items");
         Assert.That(items.EnumerateArray().Select(i => i.GetProperty("keyPrefix").GetString()), Is.EqualTo(new[] { LedgerApp.AdminKey[..4] }));
-        using var db = app.OpenDatabase();
-        Assert.That(() => db.Execute(
+        Assert.That(() => app.Database.Execute(
                 "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('x', 'admin', 'h', 'lk_abcdefg', '2026-01-01T00:00:00.000Z')"),
-            Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+            Throws.InstanceOf<System.Data.Common.DbException>());
     }
 
     [Test]
@@ -158,7 +136,7 @@ public sealed class ApiKeysTests
         var me = await response.Read<JsonElement>();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(me.GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(me.Id(), Is.EqualTo(id));
         Assert.That(me.GetProperty("role").GetString(), Is.EqualTo("client"));
         Assert.That(me.GetProperty("communityId").GetInt64(), Is.EqualTo(community));
         Assert.That(me.GetProperty("name").GetString(), Is.EqualTo("client key"));

@@ -1,37 +1,25 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
 /// <summary>Auditors can trust and trace every point: tampering straight in the database file is detected.</summary>
-public sealed class AuditTests
+/// <remarks>Each test has a service of its own to tamper with; the tampering unbalances the books on purpose.</remarks>
+public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAfterEachTest: false)
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-    private string _auditor = "";
-
     [SetUp]
-    public async Task SetUp()
+    public async Task TwoVolunteersWithAccrualsAndAGift()
     {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        _auditor = (await Seed.Key(_app, "auditor")).Key;
-        var v = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
-        var w = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+        var v = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
+        var w = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
         for (var i = 0; i < 3; i++)
-            await Records.Submit(_app, _staff, v, minutes: 60, approveScore: 5);
-        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{v}/transfers", new { toVolunteerId = w, amount = 5 });
+            await Records.Submit(App, StaffKey, v, minutes: 60, approveScore: 5);
+        await Staff.Give(v, w, 5);
     }
 
-    [TearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
-    private async Task<JsonElement> Verify() => await (await _app.Client(_auditor).GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+    private async Task<JsonElement> Verify() => await Auditor.GetJson("/api/v1/audit/verify");
 
     [Test]
     public async Task AnUntouchedDatabase_Verifies()
@@ -39,8 +27,7 @@ public sealed class AuditTests
         var result = await Verify();
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
         Assert.That(result.GetProperty("firstBroken").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        using var db = _app.OpenDatabase();
-        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+        Assert.That(result.GetProperty("checkedEvents").GetInt64(), Is.EqualTo(Database.Count("audit_events")));
         Assert.That(result.GetProperty("checkedTransactions").GetInt64(), Is.EqualTo(4));
         // Three accruals to one volunteer, and a transfer out of their account into another's.
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
@@ -48,13 +35,11 @@ public sealed class AuditTests
 
     /// <summary>Someone with the file edits it while the service is down; the service restarts and verifies.</summary>
     /// <returns>The verify answer, and what the tampering returned (the id it touched).</returns>
-    private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<System.Data.IDbConnection, long> tamper)
+    private async Task<(JsonElement Result, long Touched)> VerifyAfterTampering(Func<TestDatabase, long> tamper)
     {
-        await _app.Stop();
-        long touched;
-        using (var db = _app.OpenDatabase())
-            touched = tamper(db);
-        await _app.Restart();
+        await App.Stop();
+        var touched = tamper(Database);
+        await App.Restart();
         return (await Verify(), touched);
     }
 
@@ -62,7 +47,7 @@ public sealed class AuditTests
     {
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.False, result.ToString());
         Assert.That(result.GetProperty("firstBroken").GetProperty("kind").GetString(), Is.EqualTo(kind));
-        Assert.That(result.GetProperty("firstBroken").GetProperty("id").GetInt64(), Is.EqualTo(id));
+        Assert.That(result.GetProperty("firstBroken").Id(), Is.EqualTo(id));
     }
 
     [Test]
@@ -71,7 +56,7 @@ public sealed class AuditTests
         var (result, touched) = await VerifyAfterTampering(db =>
         {
             // Someone with the file drops the guard and adds ten points to the second transaction's credit.
-            var edited = db.ExecuteScalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
+            var edited = db.Scalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
             db.Execute("DROP TRIGGER postings_are_append_only_u");
             db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
             return edited;
@@ -84,7 +69,7 @@ public sealed class AuditTests
     {
         var (result, touched) = await VerifyAfterTampering(db =>
         {
-            var deleted = db.ExecuteScalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
+            var deleted = db.Scalar<long>("SELECT id FROM audit_events WHERE action = 'service-record.approved' ORDER BY id LIMIT 1");
             db.Execute("DELETE FROM audit_events WHERE id = @Id", new { Id = deleted });
             return deleted;
         });
@@ -108,7 +93,7 @@ public sealed class AuditTests
         var (result, touched) = await VerifyAfterTampering(db =>
         {
             // The second accrual's line: its memo is empty, so the memo edit also proves NULL is compared.
-            var edited = db.ExecuteScalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
+            var edited = db.Scalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_u");
             db.Execute($"UPDATE statement_lines SET {edit} WHERE posting_id = @P", new { P = edited });
             return edited;
@@ -121,7 +106,7 @@ public sealed class AuditTests
     {
         var (result, touched) = await VerifyAfterTampering(db =>
         {
-            var deleted = db.ExecuteScalar<long>("SELECT MAX(posting_id) FROM statement_lines");
+            var deleted = db.Scalar<long>("SELECT MAX(posting_id) FROM statement_lines");
             db.Execute("DROP TRIGGER statement_lines_are_append_only_d");
             db.Execute("DELETE FROM statement_lines WHERE posting_id = @P", new { P = deleted });
             return deleted;
@@ -132,9 +117,8 @@ public sealed class AuditTests
     [Test]
     public async Task ADatabaseFromBeforeStatementLines_GetsThemOnUpgrade_AndShowsTheSameLedger()
     {
-        using var file = _app.OpenDatabase();
-        var v = file.ExecuteScalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
-        var before = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        var v = Database.Scalar<long>("SELECT volunteer_id FROM accounts WHERE volunteer_id IS NOT NULL ORDER BY id LIMIT 1");
+        var before = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
 
         var (result, _) = await VerifyAfterTampering(db =>
         {
@@ -145,7 +129,7 @@ public sealed class AuditTests
 
         Assert.That(result.GetProperty("ok").GetBoolean(), Is.True, result.ToString());
         Assert.That(result.GetProperty("checkedStatementLines").GetInt64(), Is.EqualTo(5));
-        var after = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
+        var after = await (await Staff.GetAsync($"/api/v1/volunteers/{v}/ledger")).Content.ReadAsStringAsync();
         Assert.That(after, Is.EqualTo(before));
         Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("items").GetArrayLength(), Is.EqualTo(4));
     }
@@ -153,39 +137,38 @@ public sealed class AuditTests
     [Test]
     public async Task AuditEvents_FilterByActorActionSubjectAndTime_AndExportAsCsv()
     {
-        var client = _app.Client(_auditor);
-        var approvals = await (await client.GetAsync("/api/v1/audit/events?action=service-record.approved")).Read<JsonElement>();
+        var client = Auditor;
+        var approvals = await client.GetJson("/api/v1/audit/events?action=service-record.approved");
         Assert.That(approvals.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
         var first = approvals.GetProperty("items")[0];
         Assert.That(first.GetProperty("actor").GetString(), Does.StartWith("api-key:"));
         Assert.That(first.GetProperty("requestId").GetString(), Is.Not.Empty);
 
-        var bySubject = await (await client.GetAsync($"/api/v1/audit/events?subject={first.GetProperty("subject").GetString()}")).Read<JsonElement>();
+        var bySubject = await client.GetJson($"/api/v1/audit/events?subject={first.GetProperty("subject").GetString()}");
         Assert.That(bySubject.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()),
             Is.EqualTo(new[] { "service-record.approved", "service-record.submitted" }));
 
-        var bySystem = await (await client.GetAsync("/api/v1/audit/events?actor=system")).Read<JsonElement>();
+        var bySystem = await client.GetJson("/api/v1/audit/events?actor=system");
         Assert.That(bySystem.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[] { "api-key.bootstrapped" }));
-        var byKey = await (await client.GetAsync($"/api/v1/audit/events?actor={first.GetProperty("actor").GetString()}&limit=200")).Read<JsonElement>();
+        var byKey = await client.GetJson($"/api/v1/audit/events?actor={first.GetProperty("actor").GetString()}&limit=200");
         Assert.That(byKey.GetProperty("items").EnumerateArray().All(e => e.GetProperty("actor").GetString() == first.GetProperty("actor").GetString()), Is.True);
 
-        var future = await (await client.GetAsync("/api/v1/audit/events?from=2099-01-01T00:00:00Z")).Read<JsonElement>();
+        var future = await client.GetJson("/api/v1/audit/events?from=2099-01-01T00:00:00Z");
         Assert.That(future.GetProperty("items").GetArrayLength(), Is.Zero);
         await Seed.Problem(await client.GetAsync("/api/v1/audit/events?actor=someone"), HttpStatusCode.BadRequest, "validation");
 
-        var csv = await _app.Client(_auditor, "en").GetByteArrayAsync("/api/v1/audit/events?format=csv");
+        var csv = await App.Client(AuditorKey, "en").GetByteArrayAsync("/api/v1/audit/events?format=csv");
         Assert.That(csv.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
         var lines = Encoding.UTF8.GetString(csv, 3, csv.Length - 3).TrimEnd().Split('\n');
         Assert.That(lines[0].TrimEnd('\r'), Is.EqualTo("id,at,actor,action,subject,requestId,detail"));
-        using var db = _app.OpenDatabase();
-        Assert.That(lines.Length - 1, Is.EqualTo(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events")));
+        Assert.That(lines.Length - 1, Is.EqualTo(Database.Count("audit_events")));
     }
 
     [Test]
     public async Task LedgerAndRecordLists_ExportAsCsv()
     {
-        var client = _app.Client(_auditor, "en");
-        var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={_community}&format=csv"));
+        var client = App.Client(AuditorKey, "en");
+        var ledger = Encoding.UTF8.GetString(await client.GetByteArrayAsync($"/api/v1/ledger/transactions?communityId={CommunityId}&format=csv"));
         var rows = ledger.TrimStart('\uFEFF').TrimEnd().Split('\n');
         Assert.That(rows[0].TrimEnd('\r'), Does.StartWith("transactionId,at,kind,"));
         Assert.That(rows, Has.Length.EqualTo(1 + 4 * 2), "a row per posting");
@@ -196,9 +179,9 @@ public sealed class AuditTests
     [Test]
     public async Task AnAuditor_ChangesNothing()
     {
-        var client = _app.Client(_auditor);
-        await Seed.Problem(await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community)), HttpStatusCode.Forbidden, "forbidden");
-        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = _community, name = "x", pointsCost = 1, stock = 1 }),
+        var client = Auditor;
+        await Seed.Problem(await client.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId)), HttpStatusCode.Forbidden, "forbidden");
+        await Seed.Problem(await client.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "x", pointsCost = 1, stock = 1 }),
             HttpStatusCode.Forbidden, "forbidden");
     }
 }

@@ -13,7 +13,7 @@ namespace Ledger.Tests.Api;
 /// may call it.
 /// </summary>
 [TestFixture]
-public sealed class AuthorizationMatrixTests
+public sealed class AuthorizationMatrixTests() : ApiFixture("社区甲")
 {
     private enum Elsewhere
     {
@@ -46,25 +46,25 @@ public sealed class AuthorizationMatrixTests
         public int CertificateYear;
     }
 
-    private static readonly string[] Admin = ["admin"];
+    private static readonly string[] AdminOnly = ["admin"];
     private static readonly string[] Read = ["admin", "auditor", "staff", "client"];
     private static readonly string[] Write = ["admin", "staff", "client"];
-    private static readonly string[] Staff = ["admin", "staff"];
+    private static readonly string[] Manage = ["admin", "staff"];
     private static readonly string[] Audit = ["admin", "auditor"];
 
     private static readonly Dictionary<string, Rule> Matrix = new()
     {
-        ["POST /api/v1/communities"] = new(Admin, _ => "/api/v1/communities",
+        ["POST /api/v1/communities"] = new(AdminOnly, _ => "/api/v1/communities",
             _ => new { name = "新社区", street = "桃浦镇", district = "普陀区" }, Elsewhere.Forbidden),
         ["GET /api/v1/communities"] = new(Read, _ => "/api/v1/communities", _ => null, Elsewhere.Allowed),
         ["GET /api/v1/communities/{id:long}"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}", _ => null, Elsewhere.Forbidden),
 
-        ["POST /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => new { name = "k", role = "auditor" }, Elsewhere.Forbidden),
-        ["GET /api/v1/api-keys"] = new(Admin, _ => "/api/v1/api-keys", _ => null, Elsewhere.Forbidden),
+        ["POST /api/v1/api-keys"] = new(AdminOnly, _ => "/api/v1/api-keys", _ => new { name = "k", role = "auditor" }, Elsewhere.Forbidden),
+        ["GET /api/v1/api-keys"] = new(AdminOnly, _ => "/api/v1/api-keys", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/me"] = new(Read, _ => "/api/v1/me", _ => null, Elsewhere.Allowed),
-        ["DELETE /api/v1/api-keys/{id:long}"] = new(Admin, f => $"/api/v1/api-keys/{f.VictimKeyId}", _ => null, Elsewhere.Forbidden),
+        ["DELETE /api/v1/api-keys/{id:long}"] = new(AdminOnly, f => $"/api/v1/api-keys/{f.VictimKeyId}", _ => null, Elsewhere.Forbidden),
 
-        ["PUT /api/v1/communities/{id:long}/rules"] = new(Admin, f => $"/api/v1/communities/{f.CommunityId}/rules",
+        ["PUT /api/v1/communities/{id:long}/rules"] = new(AdminOnly, f => $"/api/v1/communities/{f.CommunityId}/rules",
             _ => new { pointsPerHour = 10 }, Elsewhere.Forbidden),
         ["GET /api/v1/communities/{id:long}/rules"] = new(Read, f => $"/api/v1/communities/{f.CommunityId}/rules", _ => null, Elsewhere.Forbidden),
 
@@ -77,22 +77,22 @@ public sealed class AuthorizationMatrixTests
 
         ["POST /api/v1/service-records"] = new(Write, _ => "/api/v1/service-records",
             f => Records.Body(f.VolunteerId, Records.FreeSlot(), 30), Elsewhere.NotFound),
-        ["POST /api/v1/service-records/{id:long}/approve"] = new(Staff, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/approve",
+        ["POST /api/v1/service-records/{id:long}/approve"] = new(Manage, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/approve",
             _ => new { score = 4 }, Elsewhere.NotFound),
-        ["POST /api/v1/service-records/{id:long}/reject"] = new(Staff, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/reject",
+        ["POST /api/v1/service-records/{id:long}/reject"] = new(Manage, f => $"/api/v1/service-records/{f.Pending.Dequeue()}/reject",
             _ => new { reason = "重复提交" }, Elsewhere.NotFound),
-        ["POST /api/v1/service-records/{id:long}/reverse"] = new(Staff, f => $"/api/v1/service-records/{f.Approved.Dequeue()}/reverse",
+        ["POST /api/v1/service-records/{id:long}/reverse"] = new(Manage, f => $"/api/v1/service-records/{f.Approved.Dequeue()}/reverse",
             _ => new { reason = "登记错误" }, Elsewhere.NotFound),
         ["GET /api/v1/service-records/{id:long}"] = new(Read, f => $"/api/v1/service-records/{f.RecordId}", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/service-records"] = new(Read, f => $"/api/v1/service-records?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
 
-        ["POST /api/v1/activities"] = new(Staff, _ => "/api/v1/activities", f =>
+        ["POST /api/v1/activities"] = new(Manage, _ => "/api/v1/activities", f =>
         {
             var start = Records.FreeSlot();
             return new { communityId = f.CommunityId, title = "垃圾分类宣传", category = "environment", startsAt = start, endsAt = start.AddMinutes(60) };
         }, Elsewhere.Forbidden),
         ["GET /api/v1/activities"] = new(Read, f => $"/api/v1/activities?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
-        ["POST /api/v1/activities/{id:long}/attendance"] = new(Staff, f => $"/api/v1/activities/{f.ActivityId}/attendance", f =>
+        ["POST /api/v1/activities/{id:long}/attendance"] = new(Manage, f => $"/api/v1/activities/{f.ActivityId}/attendance", f =>
         {
             var start = Records.FreeSlot();
             return new { entries = new[] { new { volunteerId = f.VolunteerId, startedAt = start, endedAt = start.AddMinutes(30), score = 5 } } };
@@ -100,20 +100,20 @@ public sealed class AuthorizationMatrixTests
 
         ["GET /api/v1/volunteers/{id:long}/summary"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/summary", _ => null, Elsewhere.NotFound),
         ["GET /api/v1/volunteers/{id:long}/ledger"] = new(Read, f => $"/api/v1/volunteers/{f.VolunteerId}/ledger", _ => null, Elsewhere.NotFound),
-        ["POST /api/v1/volunteers/{id:long}/adjustments"] = new(Staff, f => $"/api/v1/volunteers/{f.VolunteerId}/adjustments",
+        ["POST /api/v1/volunteers/{id:long}/adjustments"] = new(Manage, f => $"/api/v1/volunteers/{f.VolunteerId}/adjustments",
             _ => new { amount = 5, reason = "补录" }, Elsewhere.NotFound),
         ["POST /api/v1/volunteers/{id:long}/transfers"] = new(Write, f => $"/api/v1/volunteers/{f.VolunteerId}/transfers",
             f => new { toVolunteerId = f.OtherVolunteerId, amount = 1 }, Elsewhere.NotFound),
         ["GET /api/v1/ledger/transactions"] = new(Read, f => $"/api/v1/ledger/transactions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
-        ["POST /api/v1/communities/{id:long}/expire-points"] = new(Admin, f => $"/api/v1/communities/{f.CommunityId}/expire-points",
+        ["POST /api/v1/communities/{id:long}/expire-points"] = new(AdminOnly, f => $"/api/v1/communities/{f.CommunityId}/expire-points",
             _ => new { asOf = DateTimeOffset.UtcNow.AddMinutes(-1) }, Elsewhere.Forbidden),
-        ["POST /api/v1/rewards"] = new(Staff, _ => "/api/v1/rewards", f => new { communityId = f.CommunityId, name = "香皂", pointsCost = 5, stock = 10 },
+        ["POST /api/v1/rewards"] = new(Manage, _ => "/api/v1/rewards", f => new { communityId = f.CommunityId, name = "香皂", pointsCost = 5, stock = 10 },
             Elsewhere.Forbidden),
-        ["PATCH /api/v1/rewards/{id:long}"] = new(Staff, f => $"/api/v1/rewards/{f.RewardId}", _ => new { stockDelta = 1 }, Elsewhere.NotFound),
+        ["PATCH /api/v1/rewards/{id:long}"] = new(Manage, f => $"/api/v1/rewards/{f.RewardId}", _ => new { stockDelta = 1 }, Elsewhere.NotFound),
         ["GET /api/v1/rewards"] = new(Read, f => $"/api/v1/rewards?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
-        ["POST /api/v1/redemptions"] = new(Staff, _ => "/api/v1/redemptions", f => new { volunteerId = f.VolunteerId, rewardId = f.RewardId, quantity = 1 },
+        ["POST /api/v1/redemptions"] = new(Manage, _ => "/api/v1/redemptions", f => new { volunteerId = f.VolunteerId, rewardId = f.RewardId, quantity = 1 },
             Elsewhere.NotFound),
-        ["POST /api/v1/redemptions/{id:long}/cancel"] = new(Staff, f => $"/api/v1/redemptions/{f.Redemptions.Dequeue()}/cancel",
+        ["POST /api/v1/redemptions/{id:long}/cancel"] = new(Manage, f => $"/api/v1/redemptions/{f.Redemptions.Dequeue()}/cancel",
             _ => new { reason = "退货" }, Elsewhere.NotFound),
         ["GET /api/v1/redemptions"] = new(Read, f => $"/api/v1/redemptions?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
         ["GET /api/v1/audit/events"] = new(Audit, _ => "/api/v1/audit/events", _ => null, Elsewhere.Forbidden),
@@ -131,64 +131,51 @@ public sealed class AuthorizationMatrixTests
         ["GET /api/v1/ledger/trial-balance"] = new(Read, f => $"/api/v1/ledger/trial-balance?communityId={f.CommunityId}", _ => null, Elsewhere.Forbidden),
     };
 
-    private LedgerApp _app = null!;
     private Fixture _f = null!;
     private readonly Dictionary<string, string> _keys = new();
     private string _revokedKey = "";
 
     [OneTimeSetUp]
-    public async Task SetUp()
+    public async Task AKeyOfEachKind_AndSomethingToCallEachEndpointOn()
     {
-        _app = new LedgerApp();
-        var a = await Seed.Community(_app, "社区甲");
-        var b = await Seed.Community(_app, "社区乙");
+        var a = CommunityId;
+        var b = await Seed.Community(App, "社区乙");
         _keys["admin"] = LedgerApp.AdminKey;
-        _keys["auditor"] = (await Seed.Key(_app, "auditor")).Key;
-        _keys["staff"] = (await Seed.Key(_app, "staff", a)).Key;
-        _keys["client"] = (await Seed.Key(_app, "client", a)).Key;
-        _keys["staff-elsewhere"] = (await Seed.Key(_app, "staff", b)).Key;
-        _keys["client-elsewhere"] = (await Seed.Key(_app, "client", b)).Key;
-        var revoked = await Seed.Key(_app, "admin");
-        Assert.That((await _app.Admin().DeleteAsync($"/api/v1/api-keys/{revoked.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        _keys["auditor"] = AuditorKey;
+        _keys["staff"] = StaffKey;
+        _keys["client"] = ClientKey;
+        _keys["staff-elsewhere"] = (await Seed.Key(App, "staff", b)).Key;
+        _keys["client-elsewhere"] = (await Seed.Key(App, "client", b)).Key;
+        var revoked = await Seed.Key(App, "admin");
+        Assert.That((await Admin.DeleteAsync($"/api/v1/api-keys/{revoked.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         _revokedKey = revoked.Key;
 
-        var volunteer = await Seed.Volunteer(_app, _keys["staff"], a, openId: "o-matrix");
+        var volunteer = await Seed.Volunteer(App, _keys["staff"], a, openId: "o-matrix");
         _f = new Fixture
         {
             CommunityId = a,
-            VolunteerId = volunteer.GetProperty("id").GetInt64(),
+            VolunteerId = volunteer.Id(),
             OpenId = "o-matrix",
             MemberCode = volunteer.GetProperty("memberCode").GetString()!,
-            VictimKeyId = (await Seed.Key(_app, "auditor")).Id,
+            VictimKeyId = (await Seed.Key(App, "auditor")).Id,
         };
-        _f.OtherVolunteerId = (await Seed.Volunteer(_app, _keys["staff"], a)).GetProperty("id").GetInt64();
-        var gift = await _app.Admin().PostJson($"/api/v1/volunteers/{_f.VolunteerId}/adjustments", new { amount = 1000, reason = "初始积分" });
-        Assert.That(gift.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var start = Records.FreeSlot();
-        var activity = await _app.Admin().PostJson("/api/v1/activities",
-            new { communityId = a, title = "敬老活动", category = "elderly-care", startsAt = start, endsAt = start.AddMinutes(60) });
-        _f.ActivityId = (await activity.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        _f.OtherVolunteerId = (await Seed.Volunteer(App, _keys["staff"], a)).Id();
+        await Admin.Adjust(_f.VolunteerId, 1000);
+        _f.ActivityId = (await Admin.CreateActivity(a, Records.FreeSlot(), 60, "elderly-care", "敬老活动")).Id();
         for (var i = 0; i < 20; i++)
-            _f.Pending.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId)).GetProperty("id").GetInt64());
+            _f.Pending.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId)).Id());
         for (var i = 0; i < 10; i++)
-            _f.Approved.Enqueue((await Records.Submit(_app, _keys["staff"], _f.VolunteerId, approveScore: 5)).GetProperty("id").GetInt64());
+            _f.Approved.Enqueue((await Records.Submit(App, _keys["staff"], _f.VolunteerId, approveScore: 5)).Id());
         _f.RecordId = _f.Approved.Peek();
         // The year of an approved record: early in January the running year may have none yet, and then nothing to certify.
-        var approved = await (await _app.Admin().GetAsync($"/api/v1/service-records/{_f.RecordId}")).Read<System.Text.Json.JsonElement>();
+        var approved = await Admin.GetJson($"/api/v1/service-records/{_f.RecordId}");
         _f.CertificateYear = approved.GetProperty("startedAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Year;
-        var certificate = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate?year={_f.CertificateYear}");
+        var certificate = await Admin.GetStringAsync($"/api/v1/volunteers/{_f.VolunteerId}/certificate?year={_f.CertificateYear}");
         _f.CertificateCode = System.Text.RegularExpressions.Regex.Match(certificate, @"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
-        var reward = await _app.Admin().PostJson("/api/v1/rewards", new { communityId = a, name = "牙膏", pointsCost = 1, stock = 100 });
-        _f.RewardId = (await reward.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        _f.RewardId = (await Admin.CreateReward(a, 1, 100, "牙膏")).Id();
         for (var i = 0; i < 10; i++)
-        {
-            var redeemed = await _app.Admin().PostJson("/api/v1/redemptions", new { volunteerId = _f.VolunteerId, rewardId = _f.RewardId, quantity = 1 });
-            _f.Redemptions.Enqueue((await redeemed.Read<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64());
-        }
+            _f.Redemptions.Enqueue((await Admin.Redeem(_f.VolunteerId, _f.RewardId)).Id());
     }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
 
     private static IEnumerable<string> ApiEndpoints(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints
@@ -201,7 +188,7 @@ public sealed class AuthorizationMatrixTests
     [Test]
     public void EveryEndpoint_IsInTheMatrix_AndTheMatrixHasNoStaleRows()
     {
-        var endpoints = ApiEndpoints(_app.Services).ToHashSet();
+        var endpoints = ApiEndpoints(App.Services).ToHashSet();
         Assert.Multiple(() =>
         {
             Assert.That(endpoints.Except(Matrix.Keys), Is.Empty, "Endpoints without a row in the authorization matrix");
@@ -212,7 +199,7 @@ public sealed class AuthorizationMatrixTests
     [Test]
     public void EveryEndpoint_NamesAnExplicitPolicy()
     {
-        var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var endpoints = App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true);
         foreach (var endpoint in endpoints.Where(e => !IsPublic(e)))
@@ -238,7 +225,7 @@ public sealed class AuthorizationMatrixTests
         {
             foreach (var key in new[] { null, "lk_unknown-key-that-was-never-issued", _revokedKey }.Concat(_keys.Values))
             {
-                var response = await _app.Client(key).GetAsync(rule.Url(_f));
+                var response = await App.Client(key).GetAsync(rule.Url(_f));
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"public {row} with key {key}");
             }
             return;
@@ -250,7 +237,7 @@ public sealed class AuthorizationMatrixTests
             var request = new HttpRequestMessage(method, rule.Url(_f));
             if (rule.Body(_f) is { } body)
                 request.Content = JsonContent.Create(body);
-            return await _app.Client(key).SendAsync(request);
+            return await App.Client(key).SendAsync(request);
         }
 
         await Seed.Problem(await Call(null), HttpStatusCode.Unauthorized, "unauthorized");

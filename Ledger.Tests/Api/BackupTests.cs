@@ -1,8 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
-using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 
@@ -18,7 +14,7 @@ public sealed class BackupTests
         var staff = (await Seed.Key(app, "staff", community)).Key;
         var volunteers = new List<long>();
         for (var i = 0; i < 8; i++)
-            volunteers.Add((await Seed.Volunteer(app, staff, community)).GetProperty("id").GetInt64());
+            volunteers.Add((await Seed.Volunteer(app, staff, community)).Id());
 
         using var stop = new CancellationTokenSource();
         var client = app.Client(staff);
@@ -43,10 +39,10 @@ public sealed class BackupTests
         Assert.That(writes, Is.GreaterThan(10), "writes were running while the copy was taken");
 
         await using var restored = new LedgerApp(Path.GetDirectoryName(target));
-        var verify = await (await restored.Admin().GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+        var verify = await restored.Admin().GetJson("/api/v1/audit/verify");
         Assert.That(verify.GetProperty("ok").GetBoolean(), Is.True, verify.ToString());
         Assert.That(verify.GetProperty("checkedTransactions").GetInt64(), Is.GreaterThan(0));
-        var trial = await (await restored.Admin().GetAsync($"/api/v1/ledger/trial-balance?communityId={community}")).Read<JsonElement>();
+        var trial = await restored.Admin().GetJson($"/api/v1/ledger/trial-balance?communityId={community}");
         Assert.That(trial.GetProperty("total").GetInt64(), Is.Zero);
         Invariants.Check(restored);
         Assert.That((await restored.Client(staff).GetAsync($"/api/v1/volunteers/{volunteers[0]}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ledger.Tests.Builders;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -21,12 +20,12 @@ public sealed class CertificatePageTests
         await using var app = new LedgerApp(kestrel: true);
         var community = await Seed.Community(app, "桃浦新村第三居民区");
         var staff = (await Seed.Key(app, "staff", community)).Key;
-        var id = (await Seed.Volunteer(app, staff, community, "王秀英")).GetProperty("id").GetInt64();
+        var id = (await Seed.Volunteer(app, staff, community, "王秀英")).Id();
         var record = await Records.Submit(app, staff, id, 90, "patrol", 5);
         var year = record.GetProperty("startedAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Year;
         var client = new HttpClient { BaseAddress = app.Address };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", staff);
-        var issued = await (await client.PostJson($"/api/v1/volunteers/{id}/certificate", new { year })).Read<JsonElement>();
+        var issued = await client.IssueCertificate(id, year);
         var checkUrl = issued.GetProperty("checkUrl").GetString()!;
         Assert.That(checkUrl, Does.StartWith(app.Address.ToString().TrimEnd('/')), "the request's own address when none is configured");
 

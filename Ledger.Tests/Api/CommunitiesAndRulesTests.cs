@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -18,13 +17,11 @@ public sealed class CommunitiesAndRulesTests
     [Test]
     public async Task Create_DefaultsToShanghaiTime_AndStartsWithDefaultRules()
     {
-        var response = await _app.Admin().PostJson("/api/v1/communities", new { name = "桃浦新村第一居民区", street = "桃浦镇", district = "普陀区" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var community = await response.Read<JsonElement>();
+        var community = await _app.Admin().CreateCommunity("桃浦新村第一居民区");
         Assert.That(community.GetProperty("timeZone").GetString(), Is.EqualTo("Asia/Shanghai"));
-        var id = community.GetProperty("id").GetInt64();
+        var id = community.Id();
 
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         var current = rules.GetProperty("current");
         Assert.Multiple(() =>
         {
@@ -56,10 +53,8 @@ public sealed class CommunitiesAndRulesTests
     public async Task PutRules_MissingFieldsTakeTheDefaults_AndMakeANewVersion()
     {
         var id = await Seed.Community(_app);
-        var response = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{id}/rules",
+        var created = await _app.Admin().PutRules(id,
             new { pointsPerHour = 12, categoryMultipliers = new Dictionary<string, decimal> { ["anti-fraud"] = 1.5m }, expiry = "endOfFollowingYear" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var created = await response.Read<JsonElement>();
         Assert.Multiple(() =>
         {
             Assert.That(created.GetProperty("version").GetInt32(), Is.EqualTo(2));
@@ -69,7 +64,7 @@ public sealed class CommunitiesAndRulesTests
             Assert.That(created.GetProperty("categoryMultipliers").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "anti-fraud" }));
         });
 
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("current").GetProperty("version").GetInt32(), Is.EqualTo(2));
         Assert.That(rules.GetProperty("versions").GetArrayLength(), Is.EqualTo(2));
     }
@@ -78,10 +73,8 @@ public sealed class CommunitiesAndRulesTests
     public async Task AFutureVersion_IsListedButNotCurrentYet()
     {
         var id = await Seed.Community(_app);
-        var response = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{id}/rules",
-            new { pointsPerHour = 20, effectiveFrom = DateTimeOffset.UtcNow.AddDays(30) });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        await _app.Admin().PutRules(id, new { pointsPerHour = 20, effectiveFrom = DateTimeOffset.UtcNow.AddDays(30) });
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("current").GetProperty("version").GetInt32(), Is.EqualTo(1));
         Assert.That(rules.GetProperty("versions")[0].GetProperty("version").GetInt32(), Is.EqualTo(2));
 
@@ -114,7 +107,7 @@ public sealed class CommunitiesAndRulesTests
         var response = await _app.Admin().PutAsync($"/api/v1/communities/{id}/rules", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
-        var rules = await (await _app.Admin().GetAsync($"/api/v1/communities/{id}/rules")).Read<JsonElement>();
+        var rules = await _app.Admin().GetJson($"/api/v1/communities/{id}/rules");
         Assert.That(rules.GetProperty("versions").GetArrayLength(), Is.EqualTo(1));
     }
 
@@ -129,7 +122,7 @@ public sealed class CommunitiesAndRulesTests
         var mine = await Seed.Community(_app, "甲");
         await Seed.Community(_app, "乙");
         var staff = (await Seed.Key(_app, "staff", mine)).Key;
-        var list = await (await _app.Client(staff).GetAsync("/api/v1/communities")).Read<JsonElement>();
-        Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()), Is.EqualTo(new[] { mine }));
+        var list = await _app.Client(staff).GetJson("/api/v1/communities");
+        Assert.That(list.GetProperty("items").EnumerateArray().Select(i => i.Id()), Is.EqualTo(new[] { mine }));
     }
 }

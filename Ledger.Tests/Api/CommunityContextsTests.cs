@@ -58,7 +58,7 @@ public sealed class CommunityContextsTests
 
         // The other node is the built service in a process of its own on the same database: nothing it does reaches
         // this process's memory.
-        await using (var other = new ServiceProcess(here.DatabasePath))
+        await using (var other = new ServiceProcess(here.Database.Path))
         {
             await other.Start();
             using var otherAdmin = new HttpClient { BaseAddress = other.Address };
@@ -132,7 +132,7 @@ public sealed class CommunityContextsTests
     {
         await using var app = new LedgerApp();
         await Seed.Community(app);
-        using var db = app.OpenDatabase();
+        var db = app.Database;
         var plan = db.Query<(long Id, long Parent, long NotUsed, string Detail)>("EXPLAIN QUERY PLAN " + CommunityContexts.NewestVersion, new { Id = 1 })
             .Select(step => step.Detail).ToList();
         // The key's own index, read backwards from the community's last entry: no table row, no sort.

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Builders;
 using Microsoft.Playwright;
@@ -103,28 +102,21 @@ public sealed class CounterPageTests
     {
         var volunteer = await Seed.Volunteer(_app, staff, community, name);
         if (points > 0)
-        {
-            var adjusted = await _app.Client(staff).PostJson($"/api/v1/volunteers/{volunteer.GetProperty("id").GetInt64()}/adjustments", new { amount = points, reason = "活动积分" });
-            Assert.That(adjusted.StatusCode, Is.EqualTo(HttpStatusCode.Created), await adjusted.Content.ReadAsStringAsync());
-        }
+            await _app.Client(staff).Adjust(volunteer.Id(), points, "活动积分");
         return volunteer;
     }
 
-    private async Task Reward(string staff, long community, string name, long cost, long stock)
-    {
-        var response = await _app.Client(staff).PostJson("/api/v1/rewards", new { communityId = community, name, pointsCost = cost, stock });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-    }
+    private Task Reward(string staff, long community, string name, long cost, long stock) => _app.Client(staff).CreateReward(community, cost, stock, name);
 
     private async Task<long> RewardId(string staff, long community, string name) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/rewards?communityId={community}")).Read<JsonElement>())
-            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
+        (await _app.Client(staff).GetJson($"/api/v1/rewards?communityId={community}"))
+            .GetProperty("items").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).Id();
 
     private async Task<long> Balance(string staff, long volunteerId) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/volunteers/{volunteerId}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64();
+        (await _app.Client(staff).GetJson($"/api/v1/volunteers/{volunteerId}/summary")).GetProperty("balance").GetInt64();
 
     private async Task<int> Redemptions(string staff, long volunteerId) =>
-        (await (await _app.Client(staff).GetAsync($"/api/v1/redemptions?volunteerId={volunteerId}")).Read<JsonElement>()).GetProperty("items").GetArrayLength();
+        (await _app.Client(staff).GetJson($"/api/v1/redemptions?volunteerId={volunteerId}")).GetProperty("items").GetArrayLength();
 
     [TestCase(820, 1180, "tablet")]
     [TestCase(1366, 900, "desktop")]
@@ -132,19 +124,18 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("桃浦新村第三居民区");
         // Points lapse at the end of the year after they are earned, and the community has a category of its own.
-        var rules = await _app.Admin().PutAsJsonAsync($"/api/v1/communities/{community}/rules", new
+        await _app.Admin().PutRules(community, new
         {
             expiry = "endOfFollowingYear",
             categoryMultipliers = new Dictionary<string, decimal> { ["tree-planting"] = 1.2m },
         });
-        Assert.That(rules.StatusCode, Is.EqualTo(HttpStatusCode.Created), await rules.Content.ReadAsStringAsync());
         var volunteer = await Volunteer(staff, community, "王秀英", 100);
-        var id = volunteer.GetProperty("id").GetInt64();
+        var id = volunteer.Id();
         await Reward(staff, community, "食用油 1.8L", 30, 5);
         await Reward(staff, community, "毛巾", 20, 0);
-        var li = (await Seed.Volunteer(_app, staff, community, "李建国")).GetProperty("id").GetInt64();
-        var antiFraud = (await Records.Submit(_app, staff, li, minutes: 60, category: "anti-fraud")).GetProperty("id").GetInt64();
-        var trees = (await Records.Submit(_app, staff, li, minutes: 90, category: "tree-planting")).GetProperty("id").GetInt64();
+        var li = (await Seed.Volunteer(_app, staff, community, "李建国")).Id();
+        var antiFraud = (await Records.Submit(_app, staff, li, minutes: 60, category: "anti-fraud")).Id();
+        var trees = (await Records.Submit(_app, staff, li, minutes: 90, category: "tree-planting")).Id();
 
         var page = await Open(width, height);
         await SignIn(page, staff);
@@ -242,7 +233,7 @@ public sealed class CounterPageTests
         await page.FillAsync("#reason-text", "未参加该活动");
         await page.ClickAsync("#reason-ok");
         await Expect(rows).ToHaveCountAsync(1);
-        var rejected = await (await _app.Client(staff).GetAsync($"/api/v1/service-records/{trees}")).Read<JsonElement>();
+        var rejected = await _app.Client(staff).GetJson($"/api/v1/service-records/{trees}");
         Assert.That(rejected.GetProperty("status").GetString(), Is.EqualTo("rejected"));
 
         // Approved behind the page's back: 通过 says in words that someone already dealt with it, and the list catches up.
@@ -269,7 +260,7 @@ public sealed class CounterPageTests
         await page.ClickAsync("#hours-form button[type=submit]");
         await Expect(page.Locator("#hours-msg")).ToHaveTextAsync("已登记 60 分钟，获得 10 积分。");
         await Expect(page.Locator("#v-balance")).ToHaveTextAsync("110");
-        var recorded = await (await _app.Client(staff).GetAsync($"/api/v1/service-records?volunteerId={id}")).Read<JsonElement>();
+        var recorded = await _app.Client(staff).GetJson($"/api/v1/service-records?volunteerId={id}");
         var record = recorded.GetProperty("items").EnumerateArray().Single();
         Assert.That(record.GetProperty("startedAt").GetDateTimeOffset(), Is.EqualTo(start));
         Assert.That(record.GetProperty("category").GetString(), Is.EqualTo("elderly-care"));
@@ -340,7 +331,7 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("长征镇梅岭北居民区");
         var volunteer = await Volunteer(staff, community, "赵桂芳", 100);
-        var id = volunteer.GetProperty("id").GetInt64();
+        var id = volunteer.Id();
         await Reward(staff, community, "洗衣液", 20, 2);
         await Reward(staff, community, "大米 5kg", 90, 5);
 
@@ -428,7 +419,7 @@ public sealed class CounterPageTests
     {
         var (community, staff) = await Community("真如镇星光居民区");
         var wang = await Volunteer(staff, community, "王秀英", 100);
-        var wangId = wang.GetProperty("id").GetInt64();
+        var wangId = wang.Id();
         var li1 = await Volunteer(staff, community, "李建国", 50);
         await Volunteer(staff, community, "李建华", 50);
         await Reward(staff, community, "大米 5kg", 40, 10);
@@ -478,7 +469,7 @@ public sealed class CounterPageTests
         await page.ClickAsync("#confirm-ok");
         await Expect(page.Locator("#v-balance")).ToHaveTextAsync("10");
         Assert.That(await Balance(staff, wangId), Is.EqualTo(100));
-        Assert.That(await Redemptions(staff, li1.GetProperty("id").GetInt64()), Is.EqualTo(1));
+        Assert.That(await Redemptions(staff, li1.Id()), Is.EqualTo(1));
     }
 
     [Test]

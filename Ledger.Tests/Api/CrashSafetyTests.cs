@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
-using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -28,6 +26,9 @@ public sealed class CrashSafetyTests
     private string _folder = "";
     private string _db = "";
 
+    /// <summary>Read without a pool: the service process is killed under it, and a pooled connection would outlive the file's writer.</summary>
+    private TestDatabase Database => new(_db, pooling: false);
+
     [SetUp]
     public void SetUp()
     {
@@ -39,7 +40,7 @@ public sealed class CrashSafetyTests
     [TearDown]
     public void TearDown()
     {
-        SqliteConnection.ClearAllPools();
+        TestDatabase.ReleaseAll();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -56,17 +57,17 @@ public sealed class CrashSafetyTests
         await using var service = new ServiceProcess(_db);
         await service.Start();
         var admin = service.Client(LedgerApp.AdminKey);
-        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "崩溃测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "崩溃测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).Id();
         var staffKey = (await (await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "s", role = "staff", communityId = community })).Read<JsonElement>()).GetProperty("key").GetString()!;
         var staff = service.Client(staffKey);
         var volunteers = new List<long>();
         for (var i = 0; i < 12; i++)
         {
-            var id = (await (await staff.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).GetProperty("id").GetInt64();
+            var id = (await (await staff.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).Id();
             await staff.PostAsJsonAsync($"/api/v1/volunteers/{id}/adjustments", new { amount = 1_000_000, reason = "初始" });
             volunteers.Add(id);
         }
-        var reward = (await (await staff.PostAsJsonAsync("/api/v1/rewards", new { communityId = community, name = "纸巾", pointsCost = 1, stock = Stock })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var reward = (await (await staff.PostAsJsonAsync("/api/v1/rewards", new { communityId = community, name = "纸巾", pointsCost = 1, stock = Stock })).Read<JsonElement>()).Id();
 
         var all = new ConcurrentBag<Sent>();
         var sequence = 0;
@@ -129,7 +130,7 @@ public sealed class CrashSafetyTests
             await Task.WhenAll(workers);
             await service.Start();
             Check(all, community, reward, service);
-            var verify = await (await admin.GetAsync("/api/v1/audit/verify")).Read<JsonElement>();
+            var verify = await admin.GetJson("/api/v1/audit/verify");
             Assert.That(verify.GetProperty("ok").GetBoolean(), Is.True, $"round {round}: {verify}");
         }
 
@@ -141,22 +142,13 @@ public sealed class CrashSafetyTests
             Assert.That((int?)s.Status, Is.InRange(200, 299), $"retry of {s.Kind} {s.Key}: {s.Response}");
         }
         Check(all, community, reward, service);
-        using (var db = Open())
-        {
-            Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records"), Is.EqualTo(all.Count(s => s.Kind == "record")));
-            Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions"), Is.EqualTo(all.Count(s => s.Kind == "redemption")));
-            Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'"), Is.EqualTo(all.Count(s => s.Kind == "gift")));
-        }
+        var db = Database;
+        Assert.That(db.Count("service_records"), Is.EqualTo(all.Count(s => s.Kind == "record")));
+        Assert.That(db.Count("redemptions"), Is.EqualTo(all.Count(s => s.Kind == "redemption")));
+        Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'"), Is.EqualTo(all.Count(s => s.Kind == "gift")));
         TestContext.Out.WriteLine($"{all.Count} requests fired, {kills} kills survived, {unanswered.Count} unanswered requests retried once each");
         Assert.That(kills, Is.EqualTo(5));
         Assert.That(all.Count(s => s.Status is not null && (int)s.Status < 300), Is.GreaterThan(100));
-    }
-
-    private SqliteConnection Open()
-    {
-        var db = new SqliteConnection($"Data Source={_db};Pooling=False");
-        db.Open();
-        return db;
     }
 
     private void Check(IEnumerable<Sent> all, long community, long reward, ServiceProcess service)
@@ -165,38 +157,38 @@ public sealed class CrashSafetyTests
         foreach (var s in all.Where(s => s.Status is { } status && (int)status >= 500))
             Assert.Fail($"{s.Kind} {s.Key} got {(int)s.Status!}: {s.Response}\n{service.Output}");
 
-        using var db = Open();
+        var db = Database;
         foreach (var s in answered)
         {
             var body = JsonDocument.Parse(s.Response!).RootElement;
             var found = s.Kind switch
             {
-                "record" => db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE id = @Id AND status = 'approved' AND accrual_transaction_id IS NOT NULL",
-                    new { Id = body.GetProperty("id").GetInt64() }),
-                "redemption" => db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions WHERE id = @Id", new { Id = body.GetProperty("id").GetInt64() }),
-                _ => db.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE id = @Id AND kind = 'transfer'", new { Id = body.GetProperty("transactionId").GetInt64() }),
+                "record" => db.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE id = @Id AND status = 'approved' AND accrual_transaction_id IS NOT NULL",
+                    new { Id = body.Id() }),
+                "redemption" => db.Scalar<long>("SELECT COUNT(*) FROM redemptions WHERE id = @Id", new { Id = body.Id() }),
+                _ => db.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE id = @Id AND kind = 'transfer'", new { Id = body.GetProperty("transactionId").GetInt64() }),
             };
             Assert.That(found, Is.EqualTo(1), $"acknowledged {s.Kind} {s.Key} is missing");
         }
 
         // Nothing half there: approved records have their accrual, redemptions their debit, and the shelf agrees with the books.
-        Assert.That(db.ExecuteScalar<long>(
+        Assert.That(db.Scalar<long>(
             """
             SELECT COUNT(*) FROM service_records r
             WHERE r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = r.accrual_transaction_id AND t.kind = 'accrual')
             """), Is.Zero, "approved records without their accrual");
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE status = 'pending'"), Is.Zero, "records recorded but not approved");
-        Assert.That(db.ExecuteScalar<long>(
+        Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE status = 'pending'"), Is.Zero, "records recorded but not approved");
+        Assert.That(db.Scalar<long>(
             "SELECT COUNT(*) FROM redemptions r WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = r.transaction_id AND t.kind = 'redemption')"),
             Is.Zero, "redemptions without their debit");
-        var stock = db.ExecuteScalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = reward });
-        var handedOut = db.ExecuteScalar<long>("SELECT COALESCE(SUM(quantity), 0) FROM redemptions WHERE reward_id = @Id AND status = 'completed'", new { Id = reward });
+        var stock = db.Scalar<long>("SELECT stock FROM rewards WHERE id = @Id", new { Id = reward });
+        var handedOut = db.Scalar<long>("SELECT COALESCE(SUM(quantity), 0) FROM redemptions WHERE reward_id = @Id AND status = 'completed'", new { Id = reward });
         Assert.That(stock + handedOut, Is.EqualTo(Stock), "stock and redemptions disagree");
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM idempotency_keys"), Is.EqualTo(
-            db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records") + db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions")
-            + db.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'")), "an idempotency key without its change, or the reverse");
-        Invariants.Check($"Data Source={_db};Pooling=False");
-        var trial = db.ExecuteScalar<long>("SELECT SUM(balance) FROM accounts WHERE community_id = @C", new { C = community });
+        Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM idempotency_keys"), Is.EqualTo(
+            db.Scalar<long>("SELECT COUNT(*) FROM service_records") + db.Scalar<long>("SELECT COUNT(*) FROM redemptions")
+            + db.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'")), "an idempotency key without its change, or the reverse");
+        Invariants.Check(db);
+        var trial = db.Scalar<long>("SELECT SUM(balance) FROM accounts WHERE community_id = @C", new { C = community });
         Assert.That(trial, Is.Zero);
     }
 
@@ -206,10 +198,10 @@ public sealed class CrashSafetyTests
         await using var service = new ServiceProcess(_db);
         await service.Start();
         var admin = service.Client(LedgerApp.AdminKey);
-        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "停机测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var community = (await (await admin.PostAsJsonAsync("/api/v1/communities", new { name = "停机测试", street = "桃浦镇", district = "普陀区" })).Read<JsonElement>()).Id();
         var volunteers = new List<long>();
         for (var i = 0; i < 40; i++)
-            volunteers.Add((await (await admin.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).GetProperty("id").GetInt64());
+            volunteers.Add((await (await admin.PostAsJsonAsync("/api/v1/volunteers", Seed.VolunteerBody(community))).Read<JsonElement>()).Id());
 
         var slot = Records.FreeSlot();
         var requests = volunteers.Select(v => admin.PostAsJsonAsync("/api/v1/service-records", Records.Body(v, slot, 30, approveScore: 5))).ToList();
@@ -221,7 +213,7 @@ public sealed class CrashSafetyTests
             try
             {
                 var response = await request;
-                answers.Add((response.StatusCode, response.IsSuccessStatusCode ? (await response.Read<JsonElement>()).GetProperty("id").GetInt64() : null));
+                answers.Add((response.StatusCode, response.IsSuccessStatusCode ? (await response.Read<JsonElement>()).Id() : null));
             }
             catch (HttpRequestException)
             {
@@ -231,13 +223,13 @@ public sealed class CrashSafetyTests
         await stopping;
         Assert.That(service.ExitCode, Is.Zero, service.Output);
 
-        using var db = Open();
+        var db = Database;
         var acknowledged = answers.Where(a => a.Id is not null).Select(a => a.Id!.Value).ToList();
         Assert.That(acknowledged, Is.Not.Empty);
         foreach (var id in acknowledged)
-            Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE id = @Id AND status = 'approved'", new { Id = id }), Is.EqualTo(1));
+            Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE id = @Id AND status = 'approved'", new { Id = id }), Is.EqualTo(1));
         Assert.That(answers.Where(a => a.Status is { } s && (int)s >= 500 && s != HttpStatusCode.ServiceUnavailable), Is.Empty);
-        Invariants.Check($"Data Source={_db};Pooling=False");
+        Invariants.Check(db);
         TestContext.Out.WriteLine($"SIGTERM with {requests.Count} requests in flight: {acknowledged.Count} acknowledged, all present");
     }
 }

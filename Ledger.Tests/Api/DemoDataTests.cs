@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using System.Text.Json;
 using Ledger.Api.Demo;
 using Ledger.Tests.Builders;
-using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -21,11 +20,11 @@ public sealed class DemoDataTests
         Assert.That(demo.Rewards, Is.EqualTo(6));
         Assert.That(demo.Records, Is.GreaterThan(500), "a year of approved hours");
         var staff = app.Client(demo.StaffKey);
-        var found = await (await staff.GetAsync($"/api/v1/volunteers/by-code/{demo.SampleCode}")).Read<JsonElement>();
+        var found = await staff.GetJson($"/api/v1/volunteers/by-code/{demo.SampleCode}");
         Assert.That(found.GetProperty("name").GetString(), Is.EqualTo(demo.SampleName));
-        var summary = await (await staff.GetAsync($"/api/v1/volunteers/{found.GetProperty("id").GetInt64()}/summary")).Read<JsonElement>();
+        var summary = await staff.GetJson($"/api/v1/volunteers/{found.Id()}/summary");
         Assert.That(summary.GetProperty("approvedMinutes").GetInt64(), Is.GreaterThan(0));
-        var redemptions = await (await staff.GetAsync("/api/v1/redemptions")).Read<JsonElement>();
+        var redemptions = await staff.GetJson("/api/v1/redemptions");
         Assert.That(redemptions.GetProperty("items").GetArrayLength(), Is.EqualTo(10));
         Assert.That((await app.Client(demo.AuditorKey).GetAsync("/api/v1/audit/verify")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Invariants.Check(app);
@@ -59,28 +58,19 @@ public sealed class DemoDataTests
                 Assert.That(await refused.WaitForExit(TimeSpan.FromMinutes(1)), Is.EqualTo(2), refused.Output);
                 Assert.That(refused.Output, Does.Contain("already holds 1 community").And.Contain(DemoData.ForceFlag));
             }
-            Assert.That(CommunityCount(database), Is.EqualTo(1), "a refused run adds nothing");
+            Assert.That(new TestDatabase(database, pooling: false).Count("communities"), Is.EqualTo(1), "a refused run adds nothing");
 
             await using (var forced = new ServiceProcess(database))
             {
                 forced.Launch(["--urls", forced.Address.ToString().TrimEnd('/'), DemoData.Flag, DemoData.ForceFlag]);
                 await forced.WaitForOutput("Ctrl+C", TimeSpan.FromMinutes(3));
             }
-            Assert.That(CommunityCount(database), Is.EqualTo(2));
+            Assert.That(new TestDatabase(database, pooling: false).Count("communities"), Is.EqualTo(2));
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseAll();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static long CommunityCount(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM communities";
-        return (long)command.ExecuteScalar()!;
     }
 }

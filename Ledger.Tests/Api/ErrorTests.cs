@@ -5,21 +5,8 @@ using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class ErrorTests
+public sealed class ErrorTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     [TestCase("{\"name\":")]
     [TestCase("{\"name\": \"a\",}")]
     [TestCase("not json")]
@@ -32,13 +19,13 @@ public sealed class ErrorTests
     [TestCase("null")]
     public async Task MalformedOrMistypedJson_Is400Problem_AndWritesNothing(string body)
     {
-        var before = await Count("volunteers");
-        var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
+        var before = Database.Count("volunteers");
+        var response = await Admin.PostRaw("/api/v1/volunteers", body);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").EnumerateObject().Single().Value[0].GetString(), Is.Not.Empty,
             "a validation failure names its field (API.md): the wrong one, or the body");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("parameter").And.Not.Contain("Service"), "no framework wording");
-        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+        Assert.That(Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [TestCase("{\"communityId\": \"seven\", \"name\": \"a\", \"phone\": \"13912345678\", \"echelon\": \"first\"}", "communityId")]
@@ -47,7 +34,7 @@ public sealed class ErrorTests
     [TestCase("null", "body")]
     public async Task AMistypedField_OrNoBody_IsNamedInErrors(string body, string field)
     {
-        var response = await _app.Admin().PostRaw("/api/v1/volunteers", body);
+        var response = await Admin.PostRaw("/api/v1/volunteers", body);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
@@ -56,7 +43,7 @@ public sealed class ErrorTests
     [TestCase("limit=abc", "limit")]
     public async Task AQueryValueOfTheWrongType_Is400_NamingTheParameter_WithoutFrameworkWording(string query, string field)
     {
-        var response = await _app.Admin().GetAsync($"/api/v1/volunteers?{query}");
+        var response = await Admin.GetAsync($"/api/v1/volunteers?{query}");
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Does.Contain("abc"));
         Assert.That(problem.ToString(), Does.Not.Contain("Failed to bind").And.Not.Contain("Nullable"));
@@ -69,16 +56,16 @@ public sealed class ErrorTests
     [TestCase("application/json; charset=utf8")]
     public async Task ABodyInAnotherCharsetThanUtf8_Is415Problem_NotA500_AndWritesNothing(string contentType)
     {
-        var before = await Count("volunteers");
+        var before = Database.Count("volunteers");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/volunteers")
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{_community},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{CommunityId},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        var response = await _app.Admin().SendAsync(request);
+        var response = await Admin.SendAsync(request);
         var problem = await Seed.Problem(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("UTF-8"));
-        Assert.That(await Count("volunteers"), Is.EqualTo(before));
+        Assert.That(Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [Test]
@@ -86,17 +73,17 @@ public sealed class ErrorTests
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/volunteers")
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{_community},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes($"{{\"communityId\":{CommunityId},\"name\":\"张三\",\"phone\":\"13912345678\",\"echelon\":\"first\"}}")),
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=\"UTF-8\"");
-        Assert.That((await _app.Admin().SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await Admin.SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     [Test]
     public async Task BodyOver64KiB_Is413Problem()
     {
         var big = "{\"name\":\"" + new string('x', 70_000) + "\",\"street\":\"s\",\"district\":\"d\"}";
-        var response = await _app.Admin().PostRaw("/api/v1/communities", big);
+        var response = await Admin.PostRaw("/api/v1/communities", big);
         await Seed.Problem(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
 
@@ -106,28 +93,28 @@ public sealed class ErrorTests
         var big = Encoding.UTF8.GetBytes("{\"name\":\"" + new string('x', 70_000) + "\",\"street\":\"s\",\"district\":\"d\"}");
         var content = new StreamContent(new NoLengthStream(big));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var response = await _app.Admin().PostAsync("/api/v1/communities", content);
+        var response = await Admin.PostAsync("/api/v1/communities", content);
         await Seed.Problem(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
 
     [Test]
     public async Task WrongContentType_Is415Problem()
     {
-        var response = await _app.Admin().PostRaw("/api/v1/communities", "name=x", "text/plain");
+        var response = await Admin.PostRaw("/api/v1/communities", "name=x", "text/plain");
         await Seed.Problem(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
     }
 
     [Test]
     public async Task UnknownRoute_Is404Problem()
     {
-        var response = await _app.Admin().GetAsync("/api/v1/nothing-here");
+        var response = await Admin.GetAsync("/api/v1/nothing-here");
         await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
     }
 
     [Test]
     public async Task UnknownId_Is404Problem_InChineseByDefault()
     {
-        var response = await _app.Admin().GetAsync("/api/v1/volunteers/999999");
+        var response = await Admin.GetAsync("/api/v1/volunteers/999999");
         var problem = await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("志愿者"));
     }
@@ -135,8 +122,8 @@ public sealed class ErrorTests
     [Test]
     public async Task Messages_AreEnglish_WithAcceptLanguageEn()
     {
-        var response = await _app.Client(LedgerApp.AdminKey, "en").PostJson("/api/v1/volunteers",
-            new { communityId = _community, name = "", phone = "abc", echelon = "third" });
+        var response = await App.Client(LedgerApp.AdminKey, "en").PostJson("/api/v1/volunteers",
+            new { communityId = CommunityId, name = "", phone = "abc", echelon = "third" });
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         var errors = problem.GetProperty("errors");
         Assert.That(errors.GetProperty("phone")[0].GetString(), Does.StartWith("Give a valid phone number"));
@@ -147,19 +134,11 @@ public sealed class ErrorTests
     [Test]
     public async Task Messages_AreChinese_ByDefault()
     {
-        var response = await _app.Admin().PostJson("/api/v1/volunteers",
-            new { communityId = _community, name = "", phone = "abc", echelon = "third" });
+        var response = await Admin.PostJson("/api/v1/volunteers",
+            new { communityId = CommunityId, name = "", phone = "abc", echelon = "third" });
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("echelon")[0].GetString(), Is.EqualTo("须为以下之一：first, second, reserve。"));
         Assert.That(problem.GetProperty("errors").GetProperty("name")[0].GetString(), Does.Contain("不能为空"));
-    }
-
-    private async Task<long> Count(string table)
-    {
-        await using var db = _app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>A body whose length the client does not announce, so it goes chunked.</summary>

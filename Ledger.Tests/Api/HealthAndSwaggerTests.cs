@@ -27,11 +27,8 @@ public sealed class HealthAndSwaggerTests
     public async Task Start_CreatesAndMigratesTheDatabaseFile()
     {
         await _app.Client().GetAsync("/health");
-        Assert.That(File.Exists(_app.DatabasePath), Is.True);
-        using var db = _app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-        Assert.That((long)command.ExecuteScalar()!, Is.GreaterThanOrEqualTo(1));
+        Assert.That(_app.Database.Exists, Is.True);
+        Assert.That(_app.Database.Count("schema_migrations"), Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]

@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -14,12 +11,9 @@ namespace Ledger.Tests.Api;
 /// with a code, and a rejected request leaves the database byte-for-byte as it was (a checksum of every table).
 /// </summary>
 [TestFixture, Category("Hostile")]
-public sealed class HostileInputTests
+public sealed class HostileInputTests() : ApiFixture("甲")
 {
-    private LedgerApp _app = null!;
-    private long _community;
     private long _otherCommunity;
-    private string _staff = "";
     private string _otherStaff = "";
     private long _volunteer;
     private long _otherVolunteer;
@@ -29,28 +23,22 @@ public sealed class HostileInputTests
     private long _redemption;
 
     [OneTimeSetUp]
-    public async Task SetUp()
+    public async Task SomethingForEachWriteToAimAt()
     {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app, "甲");
-        _otherCommunity = await Seed.Community(_app, "乙");
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        _otherStaff = (await Seed.Key(_app, "staff", _otherCommunity)).Key;
-        _volunteer = (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
-        _otherVolunteer = (await Seed.Volunteer(_app, _otherStaff, _otherCommunity)).GetProperty("id").GetInt64();
-        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{_volunteer}/adjustments", new { amount = 50, reason = "初始" });
-        _reward = (await (await _app.Client(_staff).PostJson("/api/v1/rewards", new { communityId = _community, name = "毛巾", pointsCost = 10, stock = 5 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
-        _record = (await Records.Submit(_app, _staff, _volunteer, 60)).GetProperty("id").GetInt64();
+        _otherCommunity = await Seed.Community(App, "乙");
+        _otherStaff = (await Seed.Key(App, "staff", _otherCommunity)).Key;
+        _volunteer = (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
+        _otherVolunteer = (await Seed.Volunteer(App, _otherStaff, _otherCommunity)).Id();
+        await Staff.PostJson($"/api/v1/volunteers/{_volunteer}/adjustments", new { amount = 50, reason = "初始" });
+        _reward = (await (await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "毛巾", pointsCost = 10, stock = 5 }))
+            .Read<JsonElement>()).Id();
+        _record = (await Records.Submit(App, StaffKey, _volunteer, 60)).Id();
         var start = Records.FreeSlot();
-        _activity = (await (await _app.Client(_staff).PostJson("/api/v1/activities",
-            new { communityId = _community, title = "巡逻", category = "patrol", startsAt = start, endsAt = start.AddMinutes(60) })).Read<JsonElement>()).GetProperty("id").GetInt64();
-        _redemption = (await (await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = _volunteer, rewardId = _reward, quantity = 1 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        _activity = (await (await Staff.PostJson("/api/v1/activities",
+            new { communityId = CommunityId, title = "巡逻", category = "patrol", startsAt = start, endsAt = start.AddMinutes(60) })).Read<JsonElement>()).Id();
+        _redemption = (await (await Staff.PostJson("/api/v1/redemptions", new { volunteerId = _volunteer, rewardId = _reward, quantity = 1 }))
+            .Read<JsonElement>()).Id();
     }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
 
     private sealed record Target(string Method, string Url, Func<JsonObject> Body);
 
@@ -58,10 +46,10 @@ public sealed class HostileInputTests
     {
         var slot = Records.FreeSlot();
         yield return new("POST", "/api/v1/communities", () => new JsonObject { ["name"] = "x", ["street"] = "s", ["district"] = "d" });
-        yield return new("POST", "/api/v1/api-keys", () => new JsonObject { ["name"] = "k", ["role"] = "staff", ["communityId"] = _community });
+        yield return new("POST", "/api/v1/api-keys", () => new JsonObject { ["name"] = "k", ["role"] = "staff", ["communityId"] = CommunityId });
         yield return new("DELETE", "/api/v1/api-keys/987654", () => new JsonObject());
-        yield return new("PUT", $"/api/v1/communities/{_community}/rules", () => new JsonObject { ["pointsPerHour"] = 10, ["minMinutes"] = 30 });
-        yield return new("POST", "/api/v1/volunteers", () => new JsonObject { ["communityId"] = _community, ["name"] = "n", ["phone"] = "13912345678", ["echelon"] = "first" });
+        yield return new("PUT", $"/api/v1/communities/{CommunityId}/rules", () => new JsonObject { ["pointsPerHour"] = 10, ["minMinutes"] = 30 });
+        yield return new("POST", "/api/v1/volunteers", () => new JsonObject { ["communityId"] = CommunityId, ["name"] = "n", ["phone"] = "13912345678", ["echelon"] = "first" });
         yield return new("PATCH", $"/api/v1/volunteers/{_volunteer}", () => new JsonObject { ["grid"] = "g", ["status"] = "active" });
         yield return new("POST", "/api/v1/service-records", () => new JsonObject
         {
@@ -72,7 +60,7 @@ public sealed class HostileInputTests
         yield return new("POST", $"/api/v1/service-records/{_record}/reverse", () => new JsonObject { ["reason"] = "r" });
         yield return new("POST", "/api/v1/activities", () => new JsonObject
         {
-            ["communityId"] = _community, ["title"] = "t", ["category"] = "patrol", ["startsAt"] = slot.ToString("O"), ["endsAt"] = slot.AddMinutes(30).ToString("O"),
+            ["communityId"] = CommunityId, ["title"] = "t", ["category"] = "patrol", ["startsAt"] = slot.ToString("O"), ["endsAt"] = slot.AddMinutes(30).ToString("O"),
         });
         yield return new("POST", $"/api/v1/activities/{_activity}/attendance", () => new JsonObject
         {
@@ -80,11 +68,11 @@ public sealed class HostileInputTests
         });
         yield return new("POST", $"/api/v1/volunteers/{_volunteer}/adjustments", () => new JsonObject { ["amount"] = 5, ["reason"] = "r" });
         yield return new("POST", $"/api/v1/volunteers/{_volunteer}/transfers", () => new JsonObject { ["toVolunteerId"] = _otherVolunteer, ["amount"] = 1 });
-        yield return new("POST", "/api/v1/rewards", () => new JsonObject { ["communityId"] = _community, ["name"] = "w", ["pointsCost"] = 1, ["stock"] = 1 });
+        yield return new("POST", "/api/v1/rewards", () => new JsonObject { ["communityId"] = CommunityId, ["name"] = "w", ["pointsCost"] = 1, ["stock"] = 1 });
         yield return new("PATCH", $"/api/v1/rewards/{_reward}", () => new JsonObject { ["stockDelta"] = 1 });
         yield return new("POST", "/api/v1/redemptions", () => new JsonObject { ["volunteerId"] = _volunteer, ["rewardId"] = _reward, ["quantity"] = 1 });
         yield return new("POST", $"/api/v1/redemptions/{_redemption}/cancel", () => new JsonObject { ["reason"] = "r" });
-        yield return new("POST", $"/api/v1/communities/{_community}/expire-points", () => new JsonObject { ["asOf"] = "2020-01-01T00:00:00Z" });
+        yield return new("POST", $"/api/v1/communities/{CommunityId}/expire-points", () => new JsonObject { ["asOf"] = "2020-01-01T00:00:00Z" });
         yield return new("POST", $"/api/v1/volunteers/{_volunteer}/certificate", () => new JsonObject());
     }
 
@@ -104,28 +92,6 @@ public sealed class HostileInputTests
         "{\"a\":1}{\"b\":2}", "\u0000", "{\"communityId\":1,\"communityId\":2}", "{\"amount\":1,\"amount\":-1000}", "<xml/>", "a=1&b=2",
         "{\"a\":" + new string('[', 5000) + new string(']', 5000) + "}", "{\"name\":\"\\ud800\"}",
     ];
-
-    private string Checksum()
-    {
-        using var db = _app.OpenDatabase();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (table, withoutRowid) in db.Query<(string, bool)>(
-                     "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name <> 'sqlite_schema' ORDER BY name"))
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(table));
-            // A table without rowid is ordered by its primary key.
-            var order = withoutRowid
-                ? string.Join(", ", db.Query<string>("SELECT name FROM pragma_table_info(@Table) WHERE pk > 0 ORDER BY pk", new { Table = table }).Select(c => $"\"{c}\""))
-                : "rowid";
-            using var command = db.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {order}";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-                for (var i = 0; i < reader.FieldCount; i++)
-                    hash.AppendData(Encoding.UTF8.GetBytes((reader.IsDBNull(i) ? "␀" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)) + "|"));
-        }
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
 
     private IEnumerable<(string Key, Target Target, HttpContent? Content, string What)> Requests()
     {
@@ -162,11 +128,11 @@ public sealed class HostileInputTests
         var fired = 0;
         var rejected = 0;
         var compared = 0;
-        var before = Checksum();
+        var before = Database.Checksum();
         var clients = new Dictionary<string, HttpClient>();
         foreach (var (key, target, content, what) in Requests())
         {
-            var client = clients.TryGetValue(key, out var c) ? c : clients[key] = _app.Client(key);
+            var client = clients.TryGetValue(key, out var c) ? c : clients[key] = App.Client(key);
             using var request = new HttpRequestMessage(new HttpMethod(target.Method), target.Url) { Content = content };
             using var response = await client.SendAsync(request);
             fired++;
@@ -175,7 +141,7 @@ public sealed class HostileInputTests
             Assert.That(status, Is.LessThan(500), label + ": " + await response.Content.ReadAsStringAsync());
             if (status < 400)
             {
-                before = Checksum();
+                before = Database.Checksum();
                 continue;
             }
             rejected++;
@@ -183,12 +149,11 @@ public sealed class HostileInputTests
             var text = await response.Content.ReadAsStringAsync();
             Assert.That(JsonDocument.Parse(text).RootElement.TryGetProperty("code", out _), Is.True, label + ": " + text);
             Assert.That(text, Does.Not.Contain("   at ").And.Not.Contain("SqliteException").And.Not.Contain("SELECT "), label);
-            var after = Checksum();
+            var after = Database.Checksum();
             compared++;
             Assert.That(after, Is.EqualTo(before), $"{label} was rejected ({status}) but changed the database");
         }
         TestContext.Out.WriteLine($"{fired} hostile requests fired, {rejected} rejected, {compared} database checksums compared");
         Assert.That(fired, Is.GreaterThanOrEqualTo(5000));
-        Invariants.Check(_app);
     }
 }

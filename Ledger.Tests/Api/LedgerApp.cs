@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
@@ -33,6 +33,7 @@ public sealed class LedgerApp : IAsyncDisposable
         _settings = settings ?? new Dictionary<string, string>();
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
+        Database = new TestDatabase(Path.Combine(Folder, "ledger.db"));
         _kestrel = kestrel;
         _factory = Create();
     }
@@ -50,11 +51,12 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public string Folder { get; }
 
-    public string DatabasePath => Path.Combine(Folder, "ledger.db");
+    /// <summary>The service's database, for the checks the API does not expose.</summary>
+    public TestDatabase Database { get; }
 
     public IServiceProvider Services => _factory.Services;
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => Database.ConnectionString;
 
     private WebApplicationFactory<Program> Create()
     {
@@ -108,7 +110,7 @@ public sealed class LedgerApp : IAsyncDisposable
     public async Task Stop()
     {
         await _factory.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        TestDatabase.ReleaseAll();
     }
 
     public async Task Restart()
@@ -118,18 +120,10 @@ public sealed class LedgerApp : IAsyncDisposable
         _ = _factory.Server;
     }
 
-    /// <summary>A connection of the test's own, for checks the API does not expose.</summary>
-    public SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        return connection;
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        TestDatabase.ReleaseAll();
         try
         {
             Directory.Delete(Folder, recursive: true);

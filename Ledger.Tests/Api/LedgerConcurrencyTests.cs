@@ -1,49 +1,28 @@
 using System.Net;
-using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
 /// <summary>Concurrent writers never double-count, overlap or overdraw: the single writer serializes the checks.</summary>
-public sealed class LedgerConcurrencyTests
+public sealed class LedgerConcurrencyTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-    }
-
-    [TearDown]
-    public void BooksStayBalanced() => Invariants.Check(_app);
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
-    private async Task<long> NewVolunteer() => (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
 
     [Test]
     public async Task ApprovingOneRecordFrom20Requests_YieldsOneAccrual()
     {
         var v = await NewVolunteer();
-        var id = (await Records.Submit(_app, _staff, v, minutes: 60)).GetProperty("id").GetInt64();
-        var client = _app.Client(_staff);
+        var id = (await Records.Submit(App, StaffKey, v, minutes: 60)).Id();
+        var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             client.PostJson($"/api/v1/service-records/{id}/approve", new { score = 4 })));
 
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.OK), Is.EqualTo(1));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "record-not-pending");
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'accrual' AND reference = @R",
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'accrual' AND reference = @R",
             new { R = $"service-record:{id}" }), Is.EqualTo(1));
-        Assert.That(db.ExecuteScalar<long>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(10));
+        Assert.That(Database.Scalar<long>("SELECT balance FROM accounts WHERE volunteer_id = @V", new { V = v }), Is.EqualTo(10));
     }
 
     [Test]
@@ -51,7 +30,7 @@ public sealed class LedgerConcurrencyTests
     {
         var v = await NewVolunteer();
         var slot = Records.FreeSlot();
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(
             client.PostJson("/api/v1/service-records", Records.Body(v, slot, 60)),
             client.PostJson("/api/v1/service-records", Records.Body(v, slot.AddMinutes(30), 60)));
@@ -64,7 +43,7 @@ public sealed class LedgerConcurrencyTests
     {
         var v = await NewVolunteer();
         var slot = Records.FreeSlot();
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             client.PostJson("/api/v1/service-records", Records.Body(v, slot.AddMinutes(i), 45))));
         Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Created), Is.EqualTo(1));
@@ -78,9 +57,9 @@ public sealed class LedgerConcurrencyTests
         var receivers = new List<long>();
         for (var i = 0; i < 3; i++)
             receivers.Add(await NewVolunteer());
-        await _app.Client(_staff).PostJson($"/api/v1/volunteers/{giver}/adjustments", new { amount = 100, reason = "初始" });
+        await Staff.Adjust(giver, 100, "初始");
 
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
             client.PostJson($"/api/v1/volunteers/{giver}/transfers", new { toVolunteerId = receivers[i % 3], amount = 10 })));
 
@@ -88,7 +67,7 @@ public sealed class LedgerConcurrencyTests
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await Seed.Problem(refused, HttpStatusCode.Conflict, "insufficient-points");
         var balances = await Task.WhenAll(new[] { giver }.Concat(receivers).Select(async id =>
-            (await (await client.GetAsync($"/api/v1/volunteers/{id}/summary")).Read<JsonElement>()).GetProperty("balance").GetInt64()));
+            (await client.GetJson($"/api/v1/volunteers/{id}/summary")).GetProperty("balance").GetInt64()));
         Assert.That(balances[0], Is.Zero);
         Assert.That(balances.Skip(1).Sum(), Is.EqualTo(100));
     }
@@ -96,16 +75,16 @@ public sealed class LedgerConcurrencyTests
     [Test]
     public async Task ConcurrentApprovals_ShareCommits()
     {
-        var writer = (Ledger.Api.Storage.Writer)_app.Services.GetService(typeof(Ledger.Api.Storage.Writer))!;
+        var writer = (Ledger.Api.Storage.Writer)App.Services.GetService(typeof(Ledger.Api.Storage.Writer))!;
         var volunteers = new List<long>();
         for (var i = 0; i < 40; i++)
             volunteers.Add(await NewVolunteer());
         var ids = new List<long>();
         foreach (var v in volunteers)
-            ids.Add((await Records.Submit(_app, _staff, v, minutes: 30)).GetProperty("id").GetInt64());
+            ids.Add((await Records.Submit(App, StaffKey, v, minutes: 30)).Id());
 
         var before = writer.Stats;
-        var client = _app.Client(_staff);
+        var client = Staff;
         var responses = await Task.WhenAll(ids.Select(id => client.PostJson($"/api/v1/service-records/{id}/approve", new { score = 5 })));
         var after = writer.Stats;
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -92,10 +91,10 @@ public sealed class LimitsAndPrivacyTests
         var client = (await Seed.Key(app, "client", community)).Key;
         var auditor = (await Seed.Key(app, "auditor")).Key;
         var body = new { communityId = community, name = "钱阿姨", phone = "13912345678", echelon = "first" };
-        var id = (await (await app.Client(staff).PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
+        var id = (await app.Client(staff).RegisterVolunteer(body)).Id();
 
         async Task<string> PhoneAs(string key) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("phone").GetString()!;
+            (await app.Client(key).GetJson($"/api/v1/volunteers/{id}")).GetProperty("phone").GetString()!;
 
         Assert.That(await PhoneAs(staff), Is.EqualTo("13912345678"));
         Assert.That(await PhoneAs(client), Is.EqualTo("13912345678"));
@@ -115,11 +114,11 @@ public sealed class LimitsAndPrivacyTests
         var otherStaff = (await Seed.Key(app, "staff", elsewhere)).Key;
         var auditor = (await Seed.Key(app, "auditor")).Key;
         var body = new { communityId = community, name = "钱阿姨", phone = "13912345678", echelon = "first" };
-        var created = await (await app.Client(staff).PostJson("/api/v1/volunteers", body)).Read<JsonElement>();
+        var created = await app.Client(staff).RegisterVolunteer(body);
         var memberCode = created.GetProperty("memberCode").GetString()!;
 
         async Task<int> Found(string key, string q) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).Read<JsonElement>()).GetProperty("items").GetArrayLength();
+            (await app.Client(key).GetJson($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).GetProperty("items").GetArrayLength();
 
         Assert.Multiple(async () =>
         {
@@ -146,9 +145,9 @@ public sealed class LimitsAndPrivacyTests
         await using var app = new LedgerApp();
         var community = await Seed.Community(app);
         var staff = (await Seed.Key(app, "staff", community)).Key;
-        await app.Client(staff).PostJson("/api/v1/volunteers", new { communityId = community, name = "周阿姨", phone = "+86 139 1234 5679", echelon = "first" });
+        await app.Client(staff).RegisterVolunteer(new { communityId = community, name = "周阿姨", phone = "+86 139 1234 5679", echelon = "first" });
 
-        var found = await (await app.Client(staff).GetAsync("/api/v1/volunteers?q=13912345679")).Read<JsonElement>();
+        var found = await app.Client(staff).GetJson("/api/v1/volunteers?q=13912345679");
 
         Assert.That(found.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("name").GetString()), Is.EqualTo(new[] { "周阿姨" }));
     }
@@ -161,12 +160,11 @@ public sealed class LimitsAndPrivacyTests
         var staff = (await Seed.Key(app, "staff", community)).Key;
         var auditor = (await Seed.Key(app, "auditor")).Key;
         const string openId = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
-        var id = (await Seed.Volunteer(app, staff, community, "孙阿姨", openId)).GetProperty("id").GetInt64();
-        var patched = await app.Client(staff).PatchAsync($"/api/v1/volunteers/{id}", System.Net.Http.Json.JsonContent.Create(new { grid = "第二网格" }));
-        Assert.That(patched.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var id = (await Seed.Volunteer(app, staff, community, "孙阿姨", openId)).Id();
+        await app.Client(staff).UpdateVolunteer(id, new { grid = "第二网格" });
 
         async Task<string?> OpenIdAs(string key) =>
-            (await (await app.Client(key).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>()).GetProperty("wechatOpenId").GetString();
+            (await app.Client(key).GetJson($"/api/v1/volunteers/{id}")).GetProperty("wechatOpenId").GetString();
 
         Assert.That(await OpenIdAs(staff), Is.EqualTo(openId));
         Assert.That(await OpenIdAs(LedgerApp.AdminKey), Is.EqualTo(openId));

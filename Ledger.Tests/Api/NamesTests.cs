@@ -6,25 +6,8 @@ using Ledger.Tests.Builders;
 namespace Ledger.Tests.Api;
 
 /// <summary>Names people read (on certificates, cards, receipts): something visible, nothing that reorders the text; staff correct them.</summary>
-public sealed class NamesTests
+public sealed class NamesTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-    private string _client = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        _client = (await Seed.Key(_app, "client", _community)).Key;
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     [TestCase("\u200B\u200B", TestName = "Zero-width spaces")]
     [TestCase("\u200D\u200C\u2060", TestName = "Zero-width joiners and a word joiner")]
     [TestCase("\uFEFF\u00AD", TestName = "A BOM and a soft hyphen")]
@@ -36,7 +19,7 @@ public sealed class NamesTests
     [TestCase("\u3000\u200B ", TestName = "An ideographic space and a zero-width space")]
     public async Task CreateVolunteer_WithANameOfInvisibleCharactersOnly_Is400(string name)
     {
-        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, name));
+        var response = await Staff.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId, name));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty("name", out _), Is.True);
     }
@@ -46,7 +29,7 @@ public sealed class NamesTests
     [TestCase("\u202D王秀英")]
     public async Task CreateVolunteer_WithABidiOverrideOrIsolateInsideTheName_Is400(string name)
     {
-        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, name));
+        var response = await Staff.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId, name));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("name")[0].GetString(), Does.Contain("U+202A"));
     }
@@ -58,7 +41,7 @@ public sealed class NamesTests
     [TestCase("👩‍👩‍👧 家庭志愿队")]
     public async Task CreateVolunteer_WithOrdinaryNames_IsAccepted(string name)
     {
-        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, name));
+        var response = await Staff.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId, name));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         Assert.That((await response.Read<JsonElement>()).GetProperty("name").GetString(), Is.EqualTo(name));
     }
@@ -66,44 +49,43 @@ public sealed class NamesTests
     [Test]
     public async Task CommunityAndRewardNames_OfInvisibleCharactersOnly_Are400()
     {
-        var community = await _app.Admin().PostJson("/api/v1/communities", new { name = "\u200B", street = "桃浦镇", district = "普陀\u202E区" });
+        var community = await Admin.PostJson("/api/v1/communities", new { name = "\u200B", street = "桃浦镇", district = "普陀\u202E区" });
         var problem = await Seed.Problem(community, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty("name", out _) && problem.GetProperty("errors").TryGetProperty("district", out _), Is.True);
-        var reward = await _app.Client(_staff).PostJson("/api/v1/rewards", new { communityId = _community, name = "\u2060\u200B", pointsCost = 5, stock = 1 });
+        var reward = await Staff.PostJson("/api/v1/rewards", new { communityId = CommunityId, name = "\u2060\u200B", pointsCost = 5, stock = 1 });
         await Seed.Problem(reward, HttpStatusCode.BadRequest, "validation");
     }
 
     [Test]
     public async Task Staff_CorrectAName_AndTheAuditEventKeepsTheOldOne()
     {
-        var id = (await Seed.Volunteer(_app, _client, _community, "王秀瑛")).GetProperty("id").GetInt64();
+        var id = (await Seed.Volunteer(App, ClientKey, CommunityId, "王秀瑛")).Id();
 
-        var response = await _app.Client(_staff).PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = " 王秀英 " }));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        Assert.That((await response.Read<JsonElement>()).GetProperty("name").GetString(), Is.EqualTo("王秀英"));
-        var read = await (await _app.Client(_client).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var renamed = await Staff.UpdateVolunteer(id, new { name = " 王秀英 " });
+        Assert.That(renamed.GetProperty("name").GetString(), Is.EqualTo("王秀英"));
+        var read = await Client.GetJson($"/api/v1/volunteers/{id}");
         Assert.That(read.GetProperty("name").GetString(), Is.EqualTo("王秀英"));
 
-        var events = await (await _app.Admin().GetAsync($"/api/v1/audit/events?subject=volunteer:{id}&action=volunteer.updated")).Read<JsonElement>();
+        var events = await Admin.GetJson($"/api/v1/audit/events?subject=volunteer:{id}&action=volunteer.updated");
         var detail = events.GetProperty("items")[0].GetProperty("detail");
         if (detail.ValueKind == JsonValueKind.String)
             detail = JsonDocument.Parse(detail.GetString()!).RootElement;
         Assert.That((detail.GetProperty("before").GetProperty("name").GetString(), detail.GetProperty("after").GetProperty("name").GetString()),
             Is.EqualTo(("王秀瑛", "王秀英")));
 
-        var admin = await _app.Admin().PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "王秀英（楼组长）" }));
+        var admin = await Admin.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "王秀英（楼组长）" }));
         Assert.That(admin.StatusCode, Is.EqualTo(HttpStatusCode.OK), "admin keys may correct a name too");
     }
 
     [Test]
     public async Task Client_MayNotChangeAName_Is403_AndNothingChanges()
     {
-        var id = (await Seed.Volunteer(_app, _client, _community, "李建国")).GetProperty("id").GetInt64();
-        var response = await _app.Client(_client).PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "李建军", grid = "第九网格" }));
+        var id = (await Seed.Volunteer(App, ClientKey, CommunityId, "李建国")).Id();
+        var response = await Client.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name = "李建军", grid = "第九网格" }));
         await Seed.Problem(response, HttpStatusCode.Forbidden, "forbidden");
-        var read = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var read = await Staff.GetJson($"/api/v1/volunteers/{id}");
         Assert.That((read.GetProperty("name").GetString(), read.GetProperty("grid").GetString()), Is.EqualTo(("李建国", "第一网格")));
-        var grid = await _app.Client(_client).PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { grid = "第九网格" }));
+        var grid = await Client.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { grid = "第九网格" }));
         Assert.That(grid.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the client's other changes stay allowed");
     }
 
@@ -112,10 +94,10 @@ public sealed class NamesTests
     [TestCase("张\u202E三")]
     public async Task Rename_ToAnInvisibleOrReorderingName_Is400(string name)
     {
-        var id = (await Seed.Volunteer(_app, _staff, _community, "赵敏")).GetProperty("id").GetInt64();
-        var response = await _app.Client(_staff).PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name }));
+        var id = (await Seed.Volunteer(App, StaffKey, CommunityId, "赵敏")).Id();
+        var response = await Staff.PatchAsync($"/api/v1/volunteers/{id}", JsonContent.Create(new { name }));
         await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
-        var read = await (await _app.Client(_staff).GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
+        var read = await Staff.GetJson($"/api/v1/volunteers/{id}");
         Assert.That(read.GetProperty("name").GetString(), Is.EqualTo("赵敏"));
     }
 }

@@ -9,24 +9,18 @@ namespace Ledger.Tests.Api;
 /// The check every HTTP test's answers pass through (<see cref="OpenApiConformance"/>) really catches an answer that
 /// breaks the document: real answers from the service, altered the way a drifting handler would alter them.
 /// </summary>
-public sealed class OpenApiConformanceTests
+public sealed class OpenApiConformanceTests : ApiFixture
 {
-    private LedgerApp _app = null!;
     private ApiDocument _document = null!;
     private JsonObject _volunteer = null!;
 
     [OneTimeSetUp]
-    public async Task SetUp()
+    public async Task TheDocumentAndAVolunteer()
     {
-        _app = new LedgerApp();
-        _document = ApiDocument.Parse(await _app.Client().GetStringAsync(OpenApiConformance.DocumentPath));
-        var community = await Seed.Community(_app);
-        var created = await Seed.Volunteer(_app, LedgerApp.AdminKey, community);
+        _document = ApiDocument.Parse(await App.Client().GetStringAsync(OpenApiConformance.DocumentPath));
+        var created = await Seed.Volunteer(App, LedgerApp.AdminKey, CommunityId);
         _volunteer = JsonNode.Parse(created.GetRawText())!.AsObject();
     }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
 
     private Task<string?> Check(string method, string path, HttpStatusCode status, JsonNode? body, string mediaType = "application/json")
     {
@@ -115,7 +109,7 @@ public sealed class OpenApiConformanceTests
     [Test]
     public async Task TheServicesOwn404ForAnUnknownRoute_PassesAgainstTheProblemSchema()
     {
-        var response = await _app.Admin().GetAsync("/api/v1/nothing-here");
+        var response = await Admin.GetAsync("/api/v1/nothing-here");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await _document.Check(HttpMethod.Get, "/api/v1/nothing-here", response), Is.Null);
     }
@@ -150,8 +144,8 @@ public sealed class OpenApiConformanceTests
     public async Task EveryClientTheTestsUse_ChecksItsAnswers()
     {
         var before = OpenApiConformance.Checked;
-        await _app.Client().GetAsync("/health");
-        await _app.Admin().GetAsync($"/api/v1/volunteers/{_volunteer["id"]}");
+        await App.Client().GetAsync("/health");
+        await Admin.GetAsync($"/api/v1/volunteers/{_volunteer["id"]}");
         Assert.That(OpenApiConformance.Checked, Is.GreaterThanOrEqualTo(before + 2));
     }
 }

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +14,8 @@ namespace Ledger.Tests.Api;
 /// a spreadsheet tool (text/csv), an image tag (image/png). The framework's problem writer only writes for JSON-ish
 /// Accept headers; these errors used to be a 500 or a text/plain body.
 /// </summary>
-public sealed class ProblemsForAnyAcceptTests
+public sealed class ProblemsForAnyAcceptTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
 
     private static readonly string?[] Accepts =
     [
@@ -34,17 +28,13 @@ public sealed class ProblemsForAnyAcceptTests
         null,
     ];
 
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp(rateLimit: 1_000);
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        await Seed.Volunteer(_app, _staff, _community, openId: "o-taken");
-    }
+    protected override LedgerApp CreateApp() => new(rateLimit: 1_000);
 
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
+    [OneTimeSetUp]
+    public async Task AVolunteerWithAnOpenId()
+    {
+        await Seed.Volunteer(App, StaffKey, CommunityId, openId: "o-taken");
+    }
 
     public sealed record Case(string Name, Func<ProblemsForAnyAcceptTests, HttpRequestMessage> Request, string? Key, HttpStatusCode Status, string Code)
     {
@@ -62,7 +52,7 @@ public sealed class ProblemsForAnyAcceptTests
         new("method not allowed", _ => new(HttpMethod.Delete, "/api/v1/communities"), LedgerApp.AdminKey, HttpStatusCode.MethodNotAllowed, "method-not-allowed"),
         new("unknown id", _ => new(HttpMethod.Get, "/api/v1/volunteers/999999"), LedgerApp.AdminKey, HttpStatusCode.NotFound, "not-found"),
         new("bad query", _ => new(HttpMethod.Get, "/api/v1/volunteers?limit=0"), LedgerApp.AdminKey, HttpStatusCode.BadRequest, "validation"),
-        new("invalid body", t => new(HttpMethod.Post, "/api/v1/volunteers") { Content = JsonContent.Create(new { communityId = t._community, name = "", phone = "x", echelon = "x" }) },
+        new("invalid body", t => new(HttpMethod.Post, "/api/v1/volunteers") { Content = JsonContent.Create(new { communityId = t.CommunityId, name = "", phone = "x", echelon = "x" }) },
             LedgerApp.AdminKey, HttpStatusCode.BadRequest, "validation"),
         new("malformed body", _ => new(HttpMethod.Post, "/api/v1/volunteers") { Content = new StringContent("{\"name\":", System.Text.Encoding.UTF8, "application/json") },
             LedgerApp.AdminKey, HttpStatusCode.BadRequest, "validation"),
@@ -70,7 +60,7 @@ public sealed class ProblemsForAnyAcceptTests
             LedgerApp.AdminKey, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type"),
         new("body too large", _ => new(HttpMethod.Post, "/api/v1/communities") { Content = new StringContent(new string('x', 70_000), System.Text.Encoding.UTF8, "application/json") },
             LedgerApp.AdminKey, HttpStatusCode.RequestEntityTooLarge, "payload-too-large"),
-        new("refused by the domain", t => new(HttpMethod.Post, "/api/v1/volunteers") { Content = JsonContent.Create(Seed.VolunteerBody(t._community, openId: "o-taken")) },
+        new("refused by the domain", t => new(HttpMethod.Post, "/api/v1/volunteers") { Content = JsonContent.Create(Seed.VolunteerBody(t.CommunityId, openId: "o-taken")) },
             "staff", HttpStatusCode.Conflict, "duplicate-openid"),
         new("unknown certificate", _ => new(HttpMethod.Get, "/api/v1/certificates/AAAA-BBBB-CCCC"), null, HttpStatusCode.NotFound, "not-found"),
     ];
@@ -86,10 +76,10 @@ public sealed class ProblemsForAnyAcceptTests
         var request = c.Request(this);
         if (accept is not null)
             request.Headers.Accept.ParseAdd(accept);
-        var key = c.Key == "staff" ? _staff : c.Key;
+        var key = c.Key == "staff" ? StaffKey : c.Key;
         if (key is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var response = await _app.Client().SendAsync(request);
+        var response = await App.Client().SendAsync(request);
         var problem = await Seed.Problem(response, c.Status, c.Code);
         Assert.That(problem.GetProperty("requestId").GetString(), Is.Not.Empty, "every problem carries the request id");
     }
@@ -100,7 +90,7 @@ public sealed class ProblemsForAnyAcceptTests
     [TestCase(null)]
     public async Task UnexpectedException_Is500ProblemJson_WhateverTheAcceptHeader(string? accept)
     {
-        using var scope = _app.Services.CreateScope();
+        using var scope = App.Services.CreateScope();
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         if (accept is not null)
             http.Request.Headers.Accept = accept;

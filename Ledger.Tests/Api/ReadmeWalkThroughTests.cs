@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
@@ -44,7 +45,7 @@ public sealed class ReadmeWalkThroughTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseAll();
             Directory.Delete(folder, recursive: true);
         }
     }

@@ -64,7 +64,7 @@ public sealed partial class StorageSeamTests
         var refusal = Flatten(error).OfType<InvalidOperationException>().FirstOrDefault(e => e.Message.Contains(LedgerSetup.ProviderSetting, StringComparison.Ordinal));
         Assert.That(refusal, Is.Not.Null, error.ToString());
         Assert.That(refusal!.Message, Does.Contain($"\"{provider}\"").And.Contain("Accepted values: sqlite"));
-        Assert.That(File.Exists(app.DatabasePath), Is.False, "nothing was written to a database the operator did not mean");
+        Assert.That(File.Exists(app.Database.Path), Is.False, "nothing was written to a database the operator did not mean");
     }
 
     [TestCase(null)]
@@ -116,8 +116,8 @@ public sealed partial class StorageSeamTests
         var community = await Seed.Community(app);
         var response = await app.Admin().PostJson("/api/v1/rewards", new { communityId = community, name = "毛巾", pointsCost = 10, stock = 3 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        using var db = app.OpenDatabase();
-        Assert.That(db.QuerySingle<(string, long)>("SELECT typeof(active), active FROM rewards"), Is.EqualTo(("integer", 1L)));
+        var db = app.Database;
+        Assert.That(db.Single<(string, long)>("SELECT typeof(active), active FROM rewards"), Is.EqualTo(("integer", 1L)));
     }
 
     [Test]

@@ -1,12 +1,7 @@
-using System.Net;
-using System.Text.Json;
 using Dapper;
-using Ledger.Api.Hosting;
-using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Storage.Sqlite;
 using Ledger.Tests.Builders;
-using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -18,17 +13,32 @@ public sealed class StorageTests
         await using var app = new LedgerApp();
         var community = await Seed.Community(app);
         var volunteer = await Seed.Volunteer(app, LedgerApp.AdminKey, community, "重启测试");
-        long migrations;
-        using (var db = app.OpenDatabase())
-            migrations = db.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations");
+        var migrations = app.Database.Count("schema_migrations");
 
         await app.Restart();
 
-        var again = await (await app.Admin().GetAsync($"/api/v1/volunteers/{volunteer.GetProperty("id").GetInt64()}")).Read<JsonElement>();
+        var again = await app.Admin().GetJson($"/api/v1/volunteers/{volunteer.Id()}");
         Assert.That(again.GetProperty("name").GetString(), Is.EqualTo("重启测试"));
-        using var after = app.OpenDatabase();
-        Assert.That(after.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(migrations));
-        Assert.That(after.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin'"), Is.EqualTo(1), "the bootstrap key is made once");
+        Assert.That(app.Database.Count("schema_migrations"), Is.EqualTo(migrations));
+        Assert.That(app.Database.Scalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin'"), Is.EqualTo(1), "the bootstrap key is made once");
+    }
+
+    /// <summary>A database copied while its service runs (as a backup, or a file from an older release) starts as it is: no migration runs again or changes.</summary>
+    [Test]
+    public async Task ACopyOfALiveDatabase_StartsWithItsDataAndMigrationsAsTheyWere()
+    {
+        await using var app = new LedgerApp();
+        var community = await Seed.Community(app);
+        var volunteer = (await Seed.Volunteer(app, LedgerApp.AdminKey, community, "复制测试")).Id();
+        var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
+        var copy = app.Database.CopyTo(Path.Combine(folder, "ledger.db"));
+        const string Migrations = "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version";
+        var before = copy.Query<(long, string, string, string)>(Migrations);
+
+        await using var started = new LedgerApp(folder);
+
+        Assert.That((await started.Admin().GetJson($"/api/v1/volunteers/{volunteer}")).GetProperty("name").GetString(), Is.EqualTo("复制测试"));
+        Assert.That(started.Database.Query<(long, string, string, string)>(Migrations), Is.EqualTo(before).And.Not.Empty);
     }
 
     [Test]
@@ -36,8 +46,7 @@ public sealed class StorageTests
     {
         await using var app = new LedgerApp();
         await app.Admin().GetAsync("/api/v1/communities");
-        using var db = app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+        Assert.That(app.Database.Scalar<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
         var database = (Database)app.Services.GetService(typeof(Database))!;
         using var read = database.OpenRead();
         Assert.That(read.ExecuteScalar<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
@@ -46,28 +55,26 @@ public sealed class StorageTests
     [Test]
     public void FailingMigration_StopsWithAClearMessage_AndLeavesTheDatabaseAsItWas()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"ledger-migrate-{Guid.NewGuid():N}.db");
+        var database = new TestDatabase(Path.Combine(Path.GetTempPath(), $"ledger-migrate-{Guid.NewGuid():N}.db"));
         try
         {
-            using var connection = new SqliteConnection($"Data Source={path}");
-            connection.Open();
             var good = new Migration(1, "0001_good.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);");
-            Assert.That(Migrator.Apply(connection, [good]), Is.EqualTo(new[] { "0001_good.sql" }));
+            Assert.That(database.Migrate([good]), Is.EqualTo(new[] { "0001_good.sql" }));
 
             var bad = new Migration(2, "0002_bad.sql", "CREATE TABLE b (id INTEGER PRIMARY KEY); INSERT INTO nowhere VALUES (1);");
-            var error = Assert.Throws<MigrationException>(() => Migrator.Apply(connection, [good, bad]))!;
+            var error = Assert.Throws<MigrationException>(() => database.Migrate([good, bad]))!;
             Assert.That(error.Message, Does.Contain("0002_bad.sql").And.Contain("nowhere"));
-            Assert.That(connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'"), Is.Zero, "half a migration was kept");
-            Assert.That(connection.Query<long>("SELECT version FROM schema_migrations"), Is.EqualTo(new[] { 1L }));
+            Assert.That(database.Tables(), Does.Not.Contain("b"), "half a migration was kept");
+            Assert.That(database.Query<long>("SELECT version FROM schema_migrations"), Is.EqualTo(new[] { 1L }));
 
-            Assert.That(Migrator.Apply(connection, [good]), Is.Empty, "applied twice");
+            Assert.That(database.Migrate([good]), Is.Empty, "applied twice");
             var edited = good with { Sql = "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT);" };
-            Assert.That(() => Migrator.Apply(connection, [edited]), Throws.TypeOf<MigrationException>().With.Message.Contains("changed"));
+            Assert.That(() => database.Migrate([edited]), Throws.TypeOf<MigrationException>().With.Message.Contains("changed"));
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            File.Delete(path);
+            TestDatabase.ReleaseAll();
+            File.Delete(database.Path);
         }
     }
 
@@ -86,14 +93,14 @@ public sealed class StorageTests
         await using var app = new LedgerApp();
         await app.Admin().GetAsync("/health");
         StoredTime.ConfigureDapper();
-        using var db = app.OpenDatabase();
+        var db = app.Database;
         var local = new DateTimeOffset(2026, 3, 1, 8, 30, 15, 123, TimeSpan.FromHours(8));
-        var stored = db.ExecuteScalar<string>("SELECT @T", new { T = StoredTime.Time(local) });
+        var stored = db.Scalar<string>("SELECT @T", new { T = StoredTime.Time(local) });
         Assert.That(stored, Is.EqualTo("2026-03-01T00:30:15.123Z"));
         // A DateTimeOffset handed to Dapper as it is goes through the same handler, so it is stored the same way.
-        Assert.That(db.ExecuteScalar<string>("SELECT @T", new { T = local }), Is.EqualTo(stored));
-        Assert.That(db.ExecuteScalar<string>("SELECT @T", new { T = (DateTimeOffset?)local }), Is.EqualTo(stored));
-        var back = db.QuerySingle<TimeRow>("SELECT @T AS at", new { T = stored });
+        Assert.That(db.Scalar<string>("SELECT @T", new { T = local }), Is.EqualTo(stored));
+        Assert.That(db.Scalar<string>("SELECT @T", new { T = (DateTimeOffset?)local }), Is.EqualTo(stored));
+        var back = db.Single<TimeRow>("SELECT @T AS at", new { T = stored });
         Assert.That(back.At, Is.EqualTo(local));
         Assert.That(back.At.Offset, Is.EqualTo(TimeSpan.Zero));
         Assert.That(string.CompareOrdinal(StoredTime.Time(local), StoredTime.Time(local.AddMilliseconds(1))), Is.LessThan(0));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
@@ -9,31 +8,11 @@ namespace Ledger.Tests.Api;
 /// Times as clients send them: any precision (a mini-program's toISOString, QR sign-in times with milliseconds),
 /// always with an offset, read one way in bodies and query strings; attendance within its activity's time.
 /// </summary>
-public sealed class TimesTests
+public sealed class TimesTests : ApiFixture
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-    private string _auditor = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-        _auditor = (await Seed.Key(_app, "auditor")).Key;
-    }
-
-    [TearDown]
-    public void BooksStayBalanced() => Invariants.Check(_app);
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
-    private async Task<long> NewVolunteer() => (await Seed.Volunteer(_app, _staff, _community)).GetProperty("id").GetInt64();
+    private async Task<long> NewVolunteer() => (await Seed.Volunteer(App, StaffKey, CommunityId)).Id();
 
     /// <summary>A local date in Shanghai some days back, as yyyy-MM-dd.</summary>
     private static string DaysAgo(int days) => DateTimeOffset.UtcNow.ToOffset(Shanghai).AddDays(-days).ToString("yyyy-MM-dd");
@@ -41,18 +20,14 @@ public sealed class TimesTests
     private static string RecordJson(long volunteerId, string startedAt, string endedAt, bool approve = false) =>
         $$"""{"volunteerId":{{volunteerId}},"category":"elderly-care","startedAt":"{{startedAt}}","endedAt":"{{endedAt}}"{{(approve ? ",\"approve\":true,\"score\":5" : "")}}}""";
 
-    private long Count(string table)
-    {
-        using var db = _app.OpenDatabase();
-        return db.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table}");
-    }
+    private long Count(string table) => Database.Count(table);
 
     [Test]
     public async Task Record_WithSecondsAndMilliseconds_Is201_StoredAndAnsweredWithThem_72MinutesAnd12Points()
     {
         var v = await NewVolunteer();
         var day = DaysAgo(3);
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records",
+        var response = await Staff.PostRaw("/api/v1/service-records",
             RecordJson(v, $"{day}T09:03:27.512+08:00", $"{day}T10:15:41.512+08:00", approve: true));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var record = await response.Read<JsonElement>();
@@ -65,9 +40,8 @@ public sealed class TimesTests
             Assert.That(record.GetProperty("startedAt").GetString(), Is.EqualTo(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'")));
             Assert.That(record.GetProperty("endedAt").GetString(), Does.EndWith(":15:41.512Z"));
         });
-        using var db = _app.OpenDatabase();
-        var stored = db.QuerySingle<(string StartedAt, string EndedAt, long Minutes)>(
-            "SELECT started_at, ended_at, minutes FROM service_records WHERE id = @Id", new { Id = record.GetProperty("id").GetInt64() });
+        var stored = Database.Single<(string StartedAt, string EndedAt, long Minutes)>(
+            "SELECT started_at, ended_at, minutes FROM service_records WHERE id = @Id", new { Id = record.Id() });
         Assert.That(stored, Is.EqualTo((start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             start.AddMinutes(72).AddSeconds(14).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), 72L)));
     }
@@ -80,7 +54,7 @@ public sealed class TimesTests
         var start = DateTimeOffset.UtcNow.AddDays(-4);
         var startText = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
         var endText = DateTimeOffset.Parse(startText).AddMinutes(90).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records", RecordJson(v, startText, endText, approve: true));
+        var response = await Staff.PostRaw("/api/v1/service-records", RecordJson(v, startText, endText, approve: true));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var record = await response.Read<JsonElement>();
         Assert.That(record.GetProperty("minutes").GetInt32(), Is.EqualTo(90));
@@ -92,7 +66,7 @@ public sealed class TimesTests
     {
         var v = await NewVolunteer();
         var day = DaysAgo(5);
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records",
+        var response = await Staff.PostRaw("/api/v1/service-records",
             RecordJson(v, $"{day}T09:00:00.0009999+08:00", $"{day}T09:30:00.123456789+08:00"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var record = await response.Read<JsonElement>();
@@ -105,7 +79,7 @@ public sealed class TimesTests
     public async Task ARecordWithoutItsTimes_Is400_SayingEachIsMissing_NotThatYearOneIsOutOfRange()
     {
         var v = await NewVolunteer();
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records", $$"""{"volunteerId":{{v}},"category":"patrol"}""");
+        var response = await Staff.PostRaw("/api/v1/service-records", $$"""{"volunteerId":{{v}},"category":"patrol"}""");
         var errors = (await Seed.Problem(response, HttpStatusCode.BadRequest, "validation")).GetProperty("errors");
         Assert.That(errors.GetProperty("startedAt")[0].GetString(), Does.Contain("请填写时间"));
         Assert.That(errors.GetProperty("endedAt")[0].GetString(), Does.Contain("请填写时间"));
@@ -117,12 +91,12 @@ public sealed class TimesTests
         var v = await NewVolunteer();
         var day = DaysAgo(6);
         var before = Count("service_records");
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:00:00", $"{day}T10:00:00+08:00"));
+        var response = await Staff.PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:00:00", $"{day}T10:00:00+08:00"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("startedAt")[0].GetString(), Is.EqualTo("时间须带时区，如 2026-11-30T09:00:00+08:00。"));
         Assert.That(Count("service_records"), Is.EqualTo(before));
 
-        var english = await _app.Client(_staff, "en").PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:00:00+08:00", $"{day}T10:00:00"));
+        var english = await App.Client(StaffKey, "en").PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:00:00+08:00", $"{day}T10:00:00"));
         problem = await Seed.Problem(english, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("endedAt")[0].GetString(), Is.EqualTo("A time needs its offset, e.g. 2026-11-30T09:00:00+08:00."));
         Assert.That(Count("service_records"), Is.EqualTo(before));
@@ -138,7 +112,7 @@ public sealed class TimesTests
     public async Task AMalformedBodyTime_Is400Validation_NamingTheField(string startedAt)
     {
         var v = await NewVolunteer();
-        var response = await _app.Client(_staff).PostRaw("/api/v1/service-records", RecordJson(v, startedAt, $"{DaysAgo(6)}T10:00:00+08:00"));
+        var response = await Staff.PostRaw("/api/v1/service-records", RecordJson(v, startedAt, $"{DaysAgo(6)}T10:00:00+08:00"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("startedAt")[0].GetString(), Does.Contain("ISO-8601"));
     }
@@ -164,16 +138,16 @@ public sealed class TimesTests
         var (url, body, table) = what switch
         {
             "activity" => ("/api/v1/activities",
-                $$"""{"communityId":{{_community}},"title":"晨练","category":"patrol","startsAt":"{{times["startsAt"]}}","endsAt":"{{times["endsAt"]}}"}""", "activities"),
-            "rules" => ($"/api/v1/communities/{_community}/rules", $$"""{"pointsPerHour":12,"effectiveFrom":"{{times["effectiveFrom"]}}"}""", "rule_versions"),
-            _ => ($"/api/v1/communities/{_community}/expire-points", $$"""{"asOf":"{{times["asOf"]}}"}""", "ledger_transactions"),
+                $$"""{"communityId":{{CommunityId}},"title":"晨练","category":"patrol","startsAt":"{{times["startsAt"]}}","endsAt":"{{times["endsAt"]}}"}""", "activities"),
+            "rules" => ($"/api/v1/communities/{CommunityId}/rules", $$"""{"pointsPerHour":12,"effectiveFrom":"{{times["effectiveFrom"]}}"}""", "rule_versions"),
+            _ => ($"/api/v1/communities/{CommunityId}/expire-points", $$"""{"asOf":"{{times["asOf"]}}"}""", "ledger_transactions"),
         };
         var before = Count(table);
         var request = new HttpRequestMessage(what == "rules" ? HttpMethod.Put : HttpMethod.Post, url)
         {
             Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
         };
-        var client = what == "activity" ? _app.Client(_staff) : _app.Admin();
+        var client = what == "activity" ? Staff : Admin;
         var problem = await Seed.Problem(await client.SendAsync(request), HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Does.Contain("+08:00"));
         Assert.That(Count(table), Is.EqualTo(before));
@@ -186,7 +160,7 @@ public sealed class TimesTests
         var v = await NewVolunteer();
         var before = Count("service_records");
         var body = $$"""{"entries":[{"volunteerId":{{v}},"score":5},{"volunteerId":{{v}},"startedAt":"{{day}}T07:30:00","score":5}]}""";
-        var problem = await Seed.Problem(await _app.Client(_staff).PostRaw($"/api/v1/activities/{activity}/attendance", body),
+        var problem = await Seed.Problem(await Staff.PostRaw($"/api/v1/activities/{activity}/attendance", body),
             HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("entries[1].startedAt")[0].GetString(), Does.Contain("+08:00"));
         Assert.That(Count("service_records"), Is.EqualTo(before));
@@ -208,7 +182,7 @@ public sealed class TimesTests
 
     private async Task<string> Url(string template, string field, string value)
     {
-        var url = template.Replace("{c}", _community.ToString());
+        var url = template.Replace("{c}", CommunityId.ToString());
         if (url.Contains("{v}"))
             url = url.Replace("{v}", (await NewVolunteer()).ToString());
         return url + field + "=" + value;
@@ -217,7 +191,7 @@ public sealed class TimesTests
     [TestCaseSource(nameof(QueryTimes))]
     public async Task AQueryTimeWithoutOffset_Is400Validation_NamingTheParameter(string template, string field)
     {
-        var response = await _app.Client(_auditor).GetAsync(await Url(template, field, "2026-11-30T09:00:00"));
+        var response = await Auditor.GetAsync(await Url(template, field, "2026-11-30T09:00:00"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Is.EqualTo("时间须带时区，如 2026-11-30T09:00:00+08:00。"));
     }
@@ -225,7 +199,7 @@ public sealed class TimesTests
     [TestCaseSource(nameof(QueryTimes))]
     public async Task AMalformedQueryTime_Is400Validation_NamingTheParameter(string template, string field)
     {
-        var response = await _app.Client(_auditor).GetAsync(await Url(template, field, "yesterday"));
+        var response = await Auditor.GetAsync(await Url(template, field, "yesterday"));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Does.Contain("ISO-8601"));
     }
@@ -233,14 +207,14 @@ public sealed class TimesTests
     [TestCaseSource(nameof(QueryTimes))]
     public async Task AQueryTimeWithOffset_IsAnswered(string template, string field)
     {
-        var response = await _app.Client(_auditor).GetAsync(await Url(template, field, Uri.EscapeDataString("2026-11-30T09:00:00.5+08:00")));
+        var response = await Auditor.GetAsync(await Url(template, field, Uri.EscapeDataString("2026-11-30T09:00:00.5+08:00")));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
     [Test]
     public async Task AnUnencodedPlusInTheQuery_Is400_SayingToWriteItAs2B()
     {
-        var response = await _app.Client(_auditor, "en").GetAsync($"/api/v1/service-records?communityId={_community}&from=2026-11-30T09:00:00+08:00");
+        var response = await App.Client(AuditorKey, "en").GetAsync($"/api/v1/service-records?communityId={CommunityId}&from=2026-11-30T09:00:00+08:00");
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").GetProperty("from")[0].GetString(), Does.Contain("%2B"));
     }
@@ -250,14 +224,14 @@ public sealed class TimesTests
     {
         var v = await NewVolunteer();
         var day = DaysAgo(8);
-        var created = await _app.Client(_staff).PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:03:27.512+08:00", $"{day}T10:00:00+08:00"));
+        var created = await Staff.PostRaw("/api/v1/service-records", RecordJson(v, $"{day}T09:03:27.512+08:00", $"{day}T10:00:00+08:00"));
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
         var start = new DateTimeOffset(DateTime.Parse(day + "T09:03:27.512"), Shanghai);
 
         async Task<int> Listed(string parameter, DateTimeOffset at, string format)
         {
             var url = $"/api/v1/service-records?volunteerId={v}&{parameter}={Uri.EscapeDataString(at.ToString(format))}";
-            var page = await (await _app.Client(_staff).GetAsync(url)).Read<JsonElement>();
+            var page = await Staff.GetJson(url);
             return page.GetProperty("items").GetArrayLength();
         }
 
@@ -274,10 +248,10 @@ public sealed class TimesTests
     private async Task<(long Id, string Day)> Activity(int daysAgo = 2)
     {
         var day = DaysAgo(daysAgo);
-        var response = await _app.Client(_staff).PostRaw("/api/v1/activities",
-            $$"""{"communityId":{{_community}},"title":"早高峰护学岗","category":"patrol","startsAt":"{{day}}T07:00:00+08:00","endsAt":"{{day}}T09:00:00+08:00"}""");
+        var response = await Staff.PostRaw("/api/v1/activities",
+            $$"""{"communityId":{{CommunityId}},"title":"早高峰护学岗","category":"patrol","startsAt":"{{day}}T07:00:00+08:00","endsAt":"{{day}}T09:00:00+08:00"}""");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return ((await response.Read<JsonElement>()).GetProperty("id").GetInt64(), day);
+        return ((await response.Read<JsonElement>()).Id(), day);
     }
 
     [Test]
@@ -294,7 +268,7 @@ public sealed class TimesTests
               {"volunteerId":{{part}},"startedAt":"{{day}}T07:30:12.345+08:00","endedAt":"{{day}}T08:45:00+08:00","score":4}
             ]}
             """;
-        var response = await _app.Client(_staff).PostRaw($"/api/v1/activities/{activity}/attendance", body);
+        var response = await Staff.PostRaw($"/api/v1/activities/{activity}/attendance", body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var result = await response.Read<JsonElement>();
 
@@ -307,9 +281,8 @@ public sealed class TimesTests
         Assert.That(recorded.Select(r => r.GetProperty("volunteerId").GetInt64()), Is.EqualTo(new[] { onTime, part }));
         // 120 minutes of patrol at 10 an hour are 20 points; 07:30:12.345 to 08:45 is 74 minutes (74.8), 12 points.
         Assert.That(recorded.Select(r => r.GetProperty("points").GetInt64()), Is.EqualTo(new[] { 20L, 12L }));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM service_records WHERE volunteer_id = @V", new { V = early }), Is.Zero);
-        Assert.That(db.ExecuteScalar<string>("SELECT started_at FROM service_records WHERE volunteer_id = @V", new { V = part }), Does.EndWith(":30:12.345Z"));
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM service_records WHERE volunteer_id = @V", new { V = early }), Is.Zero);
+        Assert.That(Database.Scalar<string>("SELECT started_at FROM service_records WHERE volunteer_id = @V", new { V = part }), Does.EndWith(":30:12.345Z"));
     }
 
     [Test]
@@ -320,12 +293,12 @@ public sealed class TimesTests
         var start = $"{DateTime.Parse(day).AddDays(-2):yyyy-MM-dd}T07:00:00+08:00";
         var end = $"{day}T09:00:00+08:00";
 
-        var single = await Seed.Problem(await _app.Client(_staff).PostRaw("/api/v1/service-records", RecordJson(v, start, end)),
+        var single = await Seed.Problem(await Staff.PostRaw("/api/v1/service-records", RecordJson(v, start, end)),
             HttpStatusCode.BadRequest, "validation");
         var message = single.GetProperty("errors").GetProperty("endedAt")[0].GetString();
         Assert.That(message, Is.EqualTo("单条记录不能超过 1440 分钟。"));
 
-        var response = await _app.Client(_staff).PostRaw($"/api/v1/activities/{activity}/attendance",
+        var response = await Staff.PostRaw($"/api/v1/activities/{activity}/attendance",
             $$"""{"entries":[{"volunteerId":{{v}},"startedAt":"{{start}}","endedAt":"{{end}}","score":5}]}""");
         var rejected = (await response.Read<JsonElement>()).GetProperty("rejected").EnumerateArray().Single();
         Assert.That((rejected.GetProperty("code").GetString(), rejected.GetProperty("detail").GetString()), Is.EqualTo(("validation", message)));

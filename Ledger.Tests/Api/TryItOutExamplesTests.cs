@@ -87,7 +87,7 @@ public sealed class TryItOutExamplesTests
             return JsonDocument.Parse(text).RootElement.Clone();
         }
 
-        static long Id(JsonElement answer) => answer.GetProperty("id").GetInt64();
+        static long Id(JsonElement answer) => answer.Id();
 
         var admin = app.Admin();
         var community = Id(await Send("CreateCommunity", admin));

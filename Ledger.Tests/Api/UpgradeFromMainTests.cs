@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Dapper;
 using Ledger.Tests.Builders;
-using Microsoft.Data.Sqlite;
 
 namespace Ledger.Tests.Api;
 
@@ -36,14 +35,10 @@ public sealed class UpgradeFromMainTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var connectionString = $"Data Source={Path.Combine(folder, "ledger.db")};Pooling=False";
-        using (var db = new SqliteConnection(connectionString))
-        {
-            db.Open();
-            db.Execute(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", Fixture)));
-            _migrations = Migrations(db);
-            _schema = Schema(db);
-        }
+        var restored = new TestDatabase(Path.Combine(folder, "ledger.db"), pooling: false);
+        restored.Execute(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", Fixture)));
+        _migrations = Migrations(restored);
+        _schema = Schema(restored);
         Assert.That(_migrations, Has.Count.GreaterThan(0), "the fixture restored no schema_migrations rows");
 
         _app = new LedgerApp(folder);
@@ -67,8 +62,8 @@ public sealed class UpgradeFromMainTests
         await _app.Restart();
 
         AssertMigrationsAndSchemaUnchanged();
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys"), Is.EqualTo(5), "the start made a key on a database that has them");
+        var db = _app.Database;
+        Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM api_keys"), Is.EqualTo(5), "the start made a key on a database that has them");
     }
 
     [Test]
@@ -95,7 +90,7 @@ public sealed class UpgradeFromMainTests
 
         // The ledger page as the books of record say, read here from postings and transactions, not from the lines the
         // page itself reads.
-        using var db = _app.OpenDatabase();
+        var db = _app.Database;
         foreach (var volunteer in new[] { Wang, Li, Liu })
         {
             var books = db.Query<(long TransactionId, string Kind, long Amount, long BalanceAfter, string? Reference)>(
@@ -148,8 +143,8 @@ public sealed class UpgradeFromMainTests
         Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(replay.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true", Is.True);
         Assert.That(body.GetProperty("receiptNo").GetString(), Is.EqualTo("C001-2026-00001"));
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM redemptions"), Is.EqualTo(2));
+        var db = _app.Database;
+        Assert.That(db.Scalar<long>("SELECT COUNT(*) FROM redemptions"), Is.EqualTo(2));
     }
 
     [Test]
@@ -191,16 +186,16 @@ public sealed class UpgradeFromMainTests
 
     private void AssertMigrationsAndSchemaUnchanged()
     {
-        using var db = _app.OpenDatabase();
+        var db = _app.Database;
         Assert.That(Migrations(db), Is.EqualTo(_migrations),
             "schema_migrations was changed: a migration ran again or its row was rewritten (a new numbered migration belongs in this test's expectations)");
         Assert.That(Schema(db), Is.EqualTo(_schema), "the schema of the database main made was changed at start");
     }
 
-    private static IReadOnlyList<MigrationRow> Migrations(SqliteConnection db) =>
+    private static IReadOnlyList<MigrationRow> Migrations(TestDatabase db) =>
         db.Query<MigrationRow>("SELECT version, name, checksum, applied_at AS AppliedAt FROM schema_migrations ORDER BY version").ToList();
 
-    private static IReadOnlyList<SchemaObject> Schema(SqliteConnection db) =>
+    private static IReadOnlyList<SchemaObject> Schema(TestDatabase db) =>
         db.Query<SchemaObject>("SELECT type, name, tbl_name AS TableName, sql FROM sqlite_master ORDER BY type, name").ToList();
 
     private sealed record MigrationRow(long Version, string Name, string Checksum, string AppliedAt);

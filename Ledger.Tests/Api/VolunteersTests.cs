@@ -1,38 +1,20 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
 using Ledger.Core.Volunteers;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class VolunteersTests
+public sealed class VolunteersTests : ApiFixture
 {
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
-
-    [OneTimeSetUp]
-    public async Task SetUp()
-    {
-        _app = new LedgerApp();
-        _community = await Seed.Community(_app);
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown() => await _app.DisposeAsync();
-
     [Test]
     public async Task Create_GivesAPrintableMemberCode_AndNormalizesThePhone()
     {
-        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", new
+        var v = await Staff.RegisterVolunteer(new
         {
-            communityId = _community, name = " 张阿姨 ", phone = "139-1234 5678", grid = "第三网格", skills = new[] { "编织", "编织" }, echelon = "second",
+            communityId = CommunityId, name = " 张阿姨 ", phone = "139-1234 5678", grid = "第三网格", skills = new[] { "编织", "编织" }, echelon = "second",
         });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var v = await response.Read<JsonElement>();
         Assert.Multiple(() =>
         {
             Assert.That(MemberCode.Normalize(v.GetProperty("memberCode").GetString()), Is.EqualTo(v.GetProperty("memberCode").GetString()));
@@ -43,9 +25,8 @@ public sealed class VolunteersTests
             Assert.That(v.GetProperty("status").GetString(), Is.EqualTo("active"));
             Assert.That(v.GetProperty("buildingGroup").ValueKind, Is.EqualTo(JsonValueKind.Null));
         });
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
-            new { S = $"volunteer:{v.GetProperty("id").GetInt64()}" }), Is.EqualTo(1));
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.created' AND subject = @S",
+            new { S = $"volunteer:{v.Id()}" }), Is.EqualTo(1));
     }
 
     private static IEnumerable<TestCaseData> InvalidBodies()
@@ -78,8 +59,8 @@ public sealed class VolunteersTests
     public async Task Create_WithAnInvalidField_Is400WithThatField(Dictionary<string, object?> body, string field)
     {
         if (body["communityId"] is 0L)
-            body["communityId"] = _community;
-        var response = await _app.Admin().PostAsJsonAsync("/api/v1/volunteers", body);
+            body["communityId"] = CommunityId;
+        var response = await Admin.PostAsJsonAsync("/api/v1/volunteers", body);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
@@ -87,7 +68,7 @@ public sealed class VolunteersTests
     [Test]
     public async Task Create_InAnUnknownCommunity_Is400()
     {
-        var response = await _app.Admin().PostJson("/api/v1/volunteers", Seed.VolunteerBody(987654));
+        var response = await Admin.PostJson("/api/v1/volunteers", Seed.VolunteerBody(987654));
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty("communityId", out _), Is.True);
     }
@@ -95,40 +76,39 @@ public sealed class VolunteersTests
     [Test]
     public async Task DuplicateOpenId_Is409_AndTheSecondIsNotStored()
     {
-        await Seed.Volunteer(_app, _staff, _community, openId: "o-dup");
-        using var db = _app.OpenDatabase();
-        var before = db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers");
-        var response = await _app.Client(_staff).PostJson("/api/v1/volunteers", Seed.VolunteerBody(_community, openId: "o-dup"));
+        await Seed.Volunteer(App, StaffKey, CommunityId, openId: "o-dup");
+        var before = Database.Count("volunteers");
+        var response = await Staff.PostJson("/api/v1/volunteers", Seed.VolunteerBody(CommunityId, openId: "o-dup"));
         await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM volunteers"), Is.EqualTo(before));
+        Assert.That(Database.Count("volunteers"), Is.EqualTo(before));
     }
 
     [Test]
     public async Task DuplicateOpenId_FromAnotherCommunitysKey_DoesNotSayWhoHoldsIt()
     {
-        var holder = await Seed.Volunteer(_app, _staff, _community, openId: "o-elsewhere");
-        var other = await Seed.Community(_app, "另一个居民区");
-        var otherClient = (await Seed.Key(_app, "client", other)).Key;
+        var holder = await Seed.Volunteer(App, StaffKey, CommunityId, openId: "o-elsewhere");
+        var other = await Seed.Community(App, "另一个居民区");
+        var otherClient = (await Seed.Key(App, "client", other)).Key;
 
-        var response = await _app.Client(otherClient).PostJson("/api/v1/volunteers", Seed.VolunteerBody(other, openId: "o-elsewhere"));
+        var response = await App.Client(otherClient).PostJson("/api/v1/volunteers", Seed.VolunteerBody(other, openId: "o-elsewhere"));
         var problem = await Seed.Problem(response, HttpStatusCode.Conflict, "duplicate-openid");
-        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(holder.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain(holder.Id().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("其他社区"));
     }
 
     [Test]
     public async Task Lookups_ByIdOpenIdAndCode()
     {
-        var v = await Seed.Volunteer(_app, _staff, _community, "孙八", "o-lookup");
-        var id = v.GetProperty("id").GetInt64();
+        var v = await Seed.Volunteer(App, StaffKey, CommunityId, "孙八", "o-lookup");
+        var id = v.Id();
         var code = v.GetProperty("memberCode").GetString()!;
-        var client = _app.Client(_staff);
+        var client = Staff;
 
-        var byId = await (await client.GetAsync($"/api/v1/volunteers/{id}")).Read<JsonElement>();
-        var byOpenId = await (await client.GetAsync("/api/v1/volunteers/by-openid/o-lookup")).Read<JsonElement>();
+        var byId = await client.GetJson($"/api/v1/volunteers/{id}");
+        var byOpenId = await client.GetJson("/api/v1/volunteers/by-openid/o-lookup");
         var typed = code.ToLowerInvariant().Insert(4, "-");
-        var byCode = await (await client.GetAsync($"/api/v1/volunteers/by-code/{typed}")).Read<JsonElement>();
-        Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.GetProperty("id").GetInt64()), Is.All.EqualTo(id));
+        var byCode = await client.GetJson($"/api/v1/volunteers/by-code/{typed}");
+        Assert.That(new[] { byId, byOpenId, byCode }.Select(x => x.Id()), Is.All.EqualTo(id));
 
         await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-openid/o-nobody"), HttpStatusCode.NotFound, "not-found");
         await Seed.Problem(await client.GetAsync("/api/v1/volunteers/by-code/NOTACODE"), HttpStatusCode.NotFound, "not-found");
@@ -137,15 +117,15 @@ public sealed class VolunteersTests
     [Test]
     public async Task Search_ByNamePhoneOrCode_StaysInTheCommunity()
     {
-        var other = await Seed.Community(_app, "别的社区");
-        var otherStaff = (await Seed.Key(_app, "staff", other)).Key;
-        var mine = await Seed.Volunteer(_app, _staff, _community, "欧阳娜娜");
-        await Seed.Volunteer(_app, otherStaff, other, "欧阳修");
+        var other = await Seed.Community(App, "别的社区");
+        var otherStaff = (await Seed.Key(App, "staff", other)).Key;
+        var mine = await Seed.Volunteer(App, StaffKey, CommunityId, "欧阳娜娜");
+        await Seed.Volunteer(App, otherStaff, other, "欧阳修");
         var phone = mine.GetProperty("phone").GetString()!;
-        var client = _app.Client(_staff);
+        var client = Staff;
 
         async Task<string[]> Names(string q) =>
-            (await (await client.GetAsync($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}")).Read<JsonElement>())
+            (await client.GetJson($"/api/v1/volunteers?q={Uri.EscapeDataString(q)}"))
             .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray();
 
         Assert.Multiple(async () =>
@@ -161,19 +141,19 @@ public sealed class VolunteersTests
     [Test]
     public async Task List_PagesWithACursor_NewestFirst()
     {
-        var community = await Seed.Community(_app, "分页社区");
+        var community = await Seed.Community(App, "分页社区");
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
-            ids.Add((await Seed.Volunteer(_app, LedgerApp.AdminKey, community)).GetProperty("id").GetInt64());
-        var client = _app.Admin();
+            ids.Add((await Seed.Volunteer(App, LedgerApp.AdminKey, community)).Id());
+        var client = Admin;
         var seen = new List<long>();
         string? cursor = null;
         var pages = 0;
         do
         {
             var url = $"/api/v1/volunteers?communityId={community}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}");
-            var page = await (await client.GetAsync(url)).Read<JsonElement>();
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+            var page = await client.GetJson(url);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.Id()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
         } while (cursor is not null);
@@ -188,19 +168,16 @@ public sealed class VolunteersTests
     [TestCase("cursor=bm90LWFuLWlk")]
     public async Task List_WithBadPaging_Is400(string query)
     {
-        var response = await _app.Admin().GetAsync($"/api/v1/volunteers?communityId={_community}&{query}");
+        var response = await Admin.GetAsync($"/api/v1/volunteers?communityId={CommunityId}&{query}");
         await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
     }
 
     [Test]
     public async Task Patch_ChangesOnlyWhatIsGiven_AndAnEmptyStringClears()
     {
-        var v = await Seed.Volunteer(_app, _staff, _community, "周九");
-        var id = v.GetProperty("id").GetInt64();
-        var response = await _app.Client(_staff).PatchAsJsonAsync($"/api/v1/volunteers/{id}",
-            new { grid = "第二网格", buildingGroup = "", status = "inactive", echelon = "reserve" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var after = await response.Read<JsonElement>();
+        var v = await Seed.Volunteer(App, StaffKey, CommunityId, "周九");
+        var id = v.Id();
+        var after = await Staff.UpdateVolunteer(id, new { grid = "第二网格", buildingGroup = "", status = "inactive", echelon = "reserve" });
         Assert.Multiple(() =>
         {
             Assert.That(after.GetProperty("grid").GetString(), Is.EqualTo("第二网格"));
@@ -210,8 +187,7 @@ public sealed class VolunteersTests
             Assert.That(after.GetProperty("phone").GetString(), Is.EqualTo(v.GetProperty("phone").GetString()));
             Assert.That(after.GetProperty("skills").GetArrayLength(), Is.EqualTo(2));
         });
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.updated' AND subject = @S",
+        Assert.That(Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'volunteer.updated' AND subject = @S",
             new { S = $"volunteer:{id}" }), Is.EqualTo(1));
     }
 
@@ -221,9 +197,9 @@ public sealed class VolunteersTests
     [TestCase("{\"phone\":\"12\"}", "phone")]
     public async Task Patch_WithNothingOrInvalid_Is400(string body, string field)
     {
-        var v = await Seed.Volunteer(_app, _staff, _community);
+        var v = await Seed.Volunteer(App, StaffKey, CommunityId);
         var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        var response = await _app.Client(_staff).PatchAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}", content);
+        var response = await Staff.PatchAsync($"/api/v1/volunteers/{v.Id()}", content);
         var problem = await Seed.Problem(response, HttpStatusCode.BadRequest, "validation");
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
@@ -231,7 +207,7 @@ public sealed class VolunteersTests
     [Test]
     public async Task Patch_UnknownVolunteer_Is404()
     {
-        var response = await _app.Client(_staff).PatchAsJsonAsync("/api/v1/volunteers/424242", new { grid = "x" });
+        var response = await Staff.PatchAsJsonAsync("/api/v1/volunteers/424242", new { grid = "x" });
         await Seed.Problem(response, HttpStatusCode.NotFound, "not-found");
     }
 }
@@ -245,7 +221,7 @@ public sealed class MemberCardTests
         var community = await Seed.Community(app, "桃浦新村第一居民区");
         var staff = (await Seed.Key(app, "staff", community)).Key;
         var v = await Seed.Volunteer(app, staff, community, "李<建>国");
-        var response = await app.Client(staff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card");
+        var response = await app.Client(staff).GetAsync($"/api/v1/volunteers/{v.Id()}/card");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("image/svg+xml"));
         var svg = await response.Content.ReadAsStringAsync();
@@ -256,7 +232,7 @@ public sealed class MemberCardTests
 
         var other = await Seed.Community(app, "别处");
         var otherStaff = (await Seed.Key(app, "staff", other)).Key;
-        await Seed.Problem(await app.Client(otherStaff).GetAsync($"/api/v1/volunteers/{v.GetProperty("id").GetInt64()}/card"), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await app.Client(otherStaff).GetAsync($"/api/v1/volunteers/{v.Id()}/card"), HttpStatusCode.NotFound, "not-found");
     }
 
     [Test]

@@ -1,8 +1,7 @@
+using System.Data.Common;
 using Dapper;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Tests.Api;
@@ -61,8 +60,7 @@ public sealed class WriterTests
         Assert.That(after.Units - before.Units, Is.EqualTo(n + 1));
         Assert.That(after.Batches - before.Batches, Is.LessThan(n), "no commit was shared");
         Assert.That(batches.Distinct().Count(), Is.EqualTo(1), "units queued together should commit together");
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'test.write'"), Is.EqualTo(n));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE action = 'test.write'"), Is.EqualTo(n));
     }
 
     [Test]
@@ -88,11 +86,10 @@ public sealed class WriterTests
         var first = await ok1;
         var second = await ok2;
         Assert.That((await refused).Failure!.Code, Is.EqualTo("conflict"));
-        Assert.That(async () => await thrown, Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+        Assert.That(async () => await thrown, Throws.InstanceOf<DbException>());
         Assert.That(first.Value, Is.EqualTo(second.Value), "the four units were meant to share a batch");
 
-        using var db = _app.OpenDatabase();
-        var subjects = db.Query<string>("SELECT subject FROM audit_events WHERE action = 'test.isolation' ORDER BY subject").ToList();
+        var subjects = _app.Database.Query<string>("SELECT subject FROM audit_events WHERE action = 'test.isolation' ORDER BY subject");
         Assert.That(subjects, Is.EqualTo(new[] { "test:ok1", "test:ok2" }));
         // The chain head the writer keeps in memory followed the rollbacks: what was kept still chains without a gap.
         var verify = await (await _app.Admin().GetAsync("/api/v1/audit/verify")).Read<System.Text.Json.JsonElement>();
@@ -107,7 +104,6 @@ public sealed class WriterTests
             w.Audit("test.visible", "test:visible", new { });
             return w.Connection.ExecuteScalar<long>("SELECT last_insert_rowid()");
         });
-        using var db = _app.OpenDatabase();
-        Assert.That(db.ExecuteScalar<long>("SELECT COUNT(*) FROM audit_events WHERE id = @Id", new { Id = outcome.Value }), Is.EqualTo(1));
+        Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE id = @Id", new { Id = outcome.Value }), Is.EqualTo(1));
     }
 }

@@ -1,40 +1,38 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
 /// <summary>A year of service in 2026, recorded month by month, then graded, ranked, reported and certified.</summary>
-public sealed class YearEndTests
+public sealed class YearEndTests() : ApiFixture("桃浦新村第三居民区")
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    private LedgerApp _app = null!;
-    private long _community;
-    private string _staff = "";
     private readonly Dictionary<string, long> _v = new();
     private readonly Dictionary<int, long> _issued = new();
     private long _redeemed;
 
-    [OneTimeSetUp]
-    public async Task SetUp()
+    protected override LedgerApp CreateApp()
     {
-        _app = new LedgerApp();
-        _app.Clock.Set(new DateTimeOffset(2026, 1, 1, 9, 0, 0, Shanghai));
-        _community = await Seed.Community(_app, "桃浦新村第三居民区");
-        _staff = (await Seed.Key(_app, "staff", _community)).Key;
+        var app = new LedgerApp();
+        app.Clock.Set(new DateTimeOffset(2026, 1, 1, 9, 0, 0, Shanghai));
+        return app;
+    }
+
+    [OneTimeSetUp]
+    public async Task AYearOfServiceIn2026()
+    {
         foreach (var (key, echelon) in new[] { ("A", "second"), ("B", "first"), ("C", "first"), ("D", "reserve"), ("E", "second") })
         {
-            var body = new { communityId = _community, name = $"志愿者{key}", phone = "13912345678", grid = key == "E" ? "第二网格" : "第一网格", echelon };
-            _v[key] = (await (await _app.Client(_staff).PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
+            var body = new { communityId = CommunityId, name = $"志愿者{key}", phone = "13912345678", grid = key == "E" ? "第二网格" : "第一网格", echelon };
+            _v[key] = (await Staff.RegisterVolunteer(body)).Id();
         }
-        var reward = (await (await _app.Client(_staff).PostJson("/api/v1/rewards", new { communityId = _community, name = "毛巾", pointsCost = 15, stock = 10 }))
-            .Read<JsonElement>()).GetProperty("id").GetInt64();
+        var reward = (await Staff.CreateReward(CommunityId, 15, 10, "毛巾")).Id();
 
         for (var month = 1; month <= 12; month++)
         {
-            _app.Clock.Set(new DateTimeOffset(2026, month, 20, 18, 0, 0, Shanghai));
+            App.Clock.Set(new DateTimeOffset(2026, month, 20, 18, 0, 0, Shanghai));
             DateTimeOffset Day(int day, int hour = 8) => new(2026, month, day, hour, 0, 0, Shanghai);
             // A and B: 600 minutes a month, every month, scored 5; B starts earlier in the month, so earlier in the year.
             await Approve("A", Day(14), 300, 5);
@@ -56,32 +54,24 @@ public sealed class YearEndTests
             }
             if (month == 3)
             {
-                var r = await _app.Client(_staff).PostJson("/api/v1/redemptions", new { volunteerId = _v["A"], rewardId = reward, quantity = 2 });
-                Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+                await Staff.Redeem(_v["A"], reward, quantity: 2);
                 _redeemed += 30;
             }
             if (month == 5)
-                await _app.Client(_staff).PostJson($"/api/v1/volunteers/{_v["D"]}/adjustments", new { amount = 20, reason = "补录" });
+                await Staff.Adjust(_v["D"], 20, "补录");
             if (month == 6)
-                await _app.Client(_staff).PostJson($"/api/v1/volunteers/{_v["D"]}/adjustments", new { amount = -10, reason = "更正" });
+                await Staff.Adjust(_v["D"], -10, "更正");
         }
-        _app.Clock.Set(new DateTimeOffset(2027, 1, 5, 10, 0, 0, Shanghai));
+        App.Clock.Set(new DateTimeOffset(2027, 1, 5, 10, 0, 0, Shanghai));
     }
 
     private async Task Approve(string who, DateTimeOffset start, int minutes, int score, string category = "elderly-care")
     {
-        var record = await Records.Submit(_app, _staff, _v[who], minutes, category, score, start);
+        var record = await Records.Submit(App, StaffKey, _v[who], minutes, category, score, start);
         _issued[start.Month] = _issued.GetValueOrDefault(start.Month) + record.GetProperty("points").GetInt64();
     }
 
-    [OneTimeTearDown]
-    public async Task TearDown()
-    {
-        Invariants.Check(_app);
-        await _app.DisposeAsync();
-    }
-
-    private async Task<JsonElement> Get(string url) => await (await _app.Client(_staff).GetAsync(url)).Read<JsonElement>();
+    private async Task<JsonElement> Get(string url) => await Staff.GetJson(url);
 
     [Test]
     public async Task Grades_WithTheirReasons()
@@ -103,7 +93,7 @@ public sealed class YearEndTests
         Assert.That(c.GetProperty("grade").GetString(), Is.EqualTo("good"));
         Assert.That(c.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()), Does.Contain("全年服务 50 小时，距优秀所需的 100 小时还差 50 小时"));
 
-        var en = await (await _app.Client(_staff, "en").GetAsync($"/api/v1/volunteers/{_v["D"]}/grade?year=2026")).Read<JsonElement>();
+        var en = await App.Client(StaffKey, "en").GetJson($"/api/v1/volunteers/{_v["D"]}/grade?year=2026");
         Assert.That(en.GetProperty("grade").GetString(), Is.EqualTo("qualified"));
         Assert.That(en.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()), Does.Contain("20 hours served, at least the 20 needed for qualified"));
 
@@ -115,14 +105,14 @@ public sealed class YearEndTests
     [Test]
     public async Task Rankings_HoursThenScoreThenEarlierFirstRecord()
     {
-        var ranking = await Get($"/api/v1/communities/{_community}/rankings?year=2026");
+        var ranking = await Get($"/api/v1/communities/{CommunityId}/rankings?year=2026");
         var order = ranking.GetProperty("items").EnumerateArray()
             .Select(i => (i.GetProperty("rank").GetInt32(), i.GetProperty("name").GetString(), i.GetProperty("grade").GetString())).ToList();
         Assert.That(order, Is.EqualTo(new[]
         {
             (1, "志愿者B", "excellent"), (2, "志愿者A", "excellent"), (3, "志愿者C", "good"), (4, "志愿者D", "qualified"), (5, "志愿者E", "needs-improvement"),
         }));
-        var grid = await Get($"/api/v1/communities/{_community}/rankings?year=2026&grid=第二网格");
+        var grid = await Get($"/api/v1/communities/{CommunityId}/rankings?year=2026&grid=第二网格");
         Assert.That(grid.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()), Is.EqualTo(new[] { "志愿者E" }));
     }
 
@@ -134,7 +124,7 @@ public sealed class YearEndTests
         var pages = 0;
         do
         {
-            var page = await Get($"/api/v1/communities/{_community}/rankings?year=2026&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            var page = await Get($"/api/v1/communities/{CommunityId}/rankings?year=2026&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
             names.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
@@ -142,15 +132,18 @@ public sealed class YearEndTests
         while (cursor is not null && pages < 10);
         Assert.That(pages, Is.EqualTo(3));
         Assert.That(names, Is.EqualTo(new[] { "志愿者B", "志愿者A", "志愿者C", "志愿者D", "志愿者E" }));
-        foreach (var bad in new[] { "limit=0", "limit=201", "cursor=xyz" })
-            await Seed.Problem(await _app.Client(_staff).GetAsync($"/api/v1/communities/{_community}/rankings?year=2026&{bad}"),
-                System.Net.HttpStatusCode.BadRequest, "validation");
     }
+
+    [TestCase("limit=0")]
+    [TestCase("limit=201")]
+    [TestCase("cursor=xyz")]
+    public async Task Rankings_WithAPageNoListTakes_Is400Validation(string page) =>
+        await Seed.Problem(await Staff.GetAsync($"/api/v1/communities/{CommunityId}/rankings?year=2026&{page}"), HttpStatusCode.BadRequest, "validation");
 
     [Test]
     public async Task MonthlyReport_HasExactTotals_ThatReconcileWithTheLedger()
     {
-        var report = await Get($"/api/v1/communities/{_community}/reports/monthly?year=2026");
+        var report = await Get($"/api/v1/communities/{CommunityId}/reports/monthly?year=2026");
         var months = report.GetProperty("months").EnumerateArray().ToList();
         Assert.That(months, Has.Count.EqualTo(12));
         var feb = months[1];
@@ -182,16 +175,16 @@ public sealed class YearEndTests
     [Test]
     public async Task Certificate_PrintsTheYear_AndItsCodeVerifies()
     {
-        var html = await _app.Client(_staff).GetStringAsync($"/api/v1/volunteers/{_v["B"]}/certificate?year=2026");
+        var html = await Staff.GetStringAsync($"/api/v1/volunteers/{_v["B"]}/certificate?year=2026");
         Assert.That(html, Does.Contain("志愿服务证明").And.Contain("志愿者B").And.Contain("桃浦新村第三居民区").And.Contain("120"));
         Assert.That(html, Does.Contain("反诈宣传").And.Contain("为老服务").And.Contain("size: A4"));
         var code = System.Text.RegularExpressions.Regex.Match(html, @"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
         Assert.That(code, Is.Not.Empty);
 
-        var again = await _app.Client(_staff).GetStringAsync($"/api/v1/volunteers/{_v["B"]}/certificate?year=2026");
+        var again = await Staff.GetStringAsync($"/api/v1/volunteers/{_v["B"]}/certificate?year=2026");
         Assert.That(again, Does.Contain(code), "the same figures keep their certificate");
 
-        var verified = await _app.Client().GetAsync($"/api/v1/certificates/{code}");
+        var verified = await App.Client().GetAsync($"/api/v1/certificates/{code}");
         Assert.That(verified.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var body = await verified.Content.ReadAsStringAsync();
         var c = JsonDocument.Parse(body).RootElement;
@@ -199,17 +192,17 @@ public sealed class YearEndTests
             Is.EqualTo(("志愿者B", 2026, 120m, 1)));
         Assert.That(body, Does.Not.Contain("13912345678").And.Not.Contain("volunteerId").And.Not.Contain("phone"));
 
-        await Seed.Problem(await _app.Client().GetAsync("/api/v1/certificates/AAAA-BBBB-CCCC"), HttpStatusCode.NotFound, "not-found");
+        await Seed.Problem(await App.Client().GetAsync("/api/v1/certificates/AAAA-BBBB-CCCC"), HttpStatusCode.NotFound, "not-found");
     }
 
     [Test]
     public async Task CertificateNames_AreHtmlEncoded()
     {
-        var elsewhere = await Seed.Community(_app, "<b>社区</b>");
+        var elsewhere = await Seed.Community(App, "<b>社区</b>");
         var body = new { communityId = elsewhere, name = "<script>alert(1)</script>", phone = "13912345678", echelon = "first" };
-        var v = (await (await _app.Admin().PostJson("/api/v1/volunteers", body)).Read<JsonElement>()).GetProperty("id").GetInt64();
-        await Records.Submit(_app, LedgerApp.AdminKey, v, 60, approveScore: 4, start: new DateTimeOffset(2026, 12, 20, 9, 0, 0, Shanghai));
-        var html = await _app.Admin().GetStringAsync($"/api/v1/volunteers/{v}/certificate?year=2026");
+        var v = (await Admin.RegisterVolunteer(body)).Id();
+        await Records.Submit(App, LedgerApp.AdminKey, v, 60, approveScore: 4, start: new DateTimeOffset(2026, 12, 20, 9, 0, 0, Shanghai));
+        var html = await Admin.GetStringAsync($"/api/v1/volunteers/{v}/certificate?year=2026");
         Assert.That(html, Does.Not.Contain("<script>").And.Contain("&lt;script&gt;").And.Not.Contain("<b>"));
     }
 }

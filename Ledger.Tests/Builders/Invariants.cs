@@ -1,4 +1,3 @@
-using Dapper;
 using Ledger.Tests.Api;
 
 namespace Ledger.Tests.Builders;
@@ -10,31 +9,29 @@ namespace Ledger.Tests.Builders;
 /// </summary>
 public static class Invariants
 {
-    public static void Check(LedgerApp app) => Check(app.ConnectionString);
+    public static void Check(LedgerApp app) => Check(app.Database);
 
-    public static void Check(string connectionString)
+    public static void Check(TestDatabase db)
     {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
-        db.Open();
         var unbalanced = db.Query<(long Id, long Sum)>(
-            "SELECT transaction_id, SUM(amount) FROM postings GROUP BY transaction_id HAVING SUM(amount) <> 0").ToList();
+            "SELECT transaction_id, SUM(amount) FROM postings GROUP BY transaction_id HAVING SUM(amount) <> 0");
         var empty = db.Query<long>(
-            "SELECT t.id FROM ledger_transactions t WHERE (SELECT COUNT(*) FROM postings p WHERE p.transaction_id = t.id) < 2").ToList();
+            "SELECT t.id FROM ledger_transactions t WHERE (SELECT COUNT(*) FROM postings p WHERE p.transaction_id = t.id) < 2");
         var communities = db.Query<(long Community, long Total)>(
-            "SELECT community_id, SUM(balance) FROM accounts GROUP BY community_id HAVING SUM(balance) <> 0").ToList();
+            "SELECT community_id, SUM(balance) FROM accounts GROUP BY community_id HAVING SUM(balance) <> 0");
         var drift = db.Query<(long Account, long Kept, long Summed)>(
             """
             SELECT a.id, a.balance, COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id), 0) AS summed
             FROM accounts a
             WHERE a.balance <> COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id), 0)
-            """).ToList();
+            """);
         var lastAfter = db.Query<(long Account, long Kept, long After)>(
             """
             SELECT a.id, a.balance, p.balance_after FROM accounts a
             JOIN postings p ON p.id = (SELECT MAX(id) FROM postings WHERE account_id = a.id)
             WHERE p.balance_after <> a.balance
-            """).ToList();
-        var runningAfter = db.ExecuteScalar<long>(
+            """);
+        var runningAfter = db.Scalar<long>(
             """
             SELECT COUNT(*) FROM postings p
             WHERE p.balance_after <> (SELECT SUM(q.amount) FROM postings q WHERE q.account_id = p.account_id AND q.id <= p.id)
@@ -45,13 +42,13 @@ public static class Invariants
             FROM accounts a
             WHERE a.kind = 'volunteer'
               AND MAX(a.balance, 0) <> COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0)
-            """).ToList();
-        var movementDrift = db.ExecuteScalar<long>(
+            """);
+        var movementDrift = db.Scalar<long>(
             "SELECT COUNT(*) FROM point_lots l WHERE l.remaining <> (SELECT COALESCE(SUM(m.amount), 0) FROM lot_movements m WHERE m.lot_id = l.id)");
-        var volunteerPostings = db.ExecuteScalar<long>(
+        var volunteerPostings = db.Scalar<long>(
             "SELECT COUNT(*) FROM postings p JOIN accounts a ON a.id = p.account_id WHERE a.kind = 'volunteer'");
-        var lines = db.ExecuteScalar<long>("SELECT COUNT(*) FROM statement_lines");
-        var unmatched = db.ExecuteScalar<long>(
+        var lines = db.Scalar<long>("SELECT COUNT(*) FROM statement_lines");
+        var unmatched = db.Scalar<long>(
             """
             SELECT COUNT(*) FROM postings p
             JOIN accounts a ON a.id = p.account_id

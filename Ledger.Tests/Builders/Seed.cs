@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Api;
 
@@ -8,22 +7,18 @@ namespace Ledger.Tests.Builders;
 /// <summary>Test data made through the API, as a client would.</summary>
 public static class Seed
 {
+    /// <summary>The name a community gets when a test does not care.</summary>
+    public const string CommunityName = "桃浦新村";
+
     private static int _counter;
 
-    public static async Task<long> Community(LedgerApp app, string name = "桃浦新村")
-    {
-        var response = await app.Admin().PostJson("/api/v1/communities", new { name, street = "桃浦镇", district = "普陀区" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return (await response.Read<JsonElement>()).GetProperty("id").GetInt64();
-    }
+    public static async Task<long> Community(LedgerApp app, string name = CommunityName) => (await app.Admin().CreateCommunity(name)).Id();
 
     /// <summary>Creates a key and returns (id, secret).</summary>
     public static async Task<(long Id, string Key)> Key(LedgerApp app, string role, long? communityId = null, string? name = null)
     {
-        var response = await app.Admin().PostJson("/api/v1/api-keys", new { name = name ?? $"{role} key", role, communityId });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var body = await response.Read<JsonElement>();
-        return (body.GetProperty("id").GetInt64(), body.GetProperty("key").GetString()!);
+        var body = await app.Admin().CreateKey(role, communityId, name);
+        return (body.Id(), body.GetProperty("key").GetString()!);
     }
 
     public static object VolunteerBody(long communityId, string? name = null, string? openId = null, string echelon = "first") => new
@@ -38,12 +33,8 @@ public static class Seed
         echelon,
     };
 
-    public static async Task<JsonElement> Volunteer(LedgerApp app, string key, long communityId, string? name = null, string? openId = null)
-    {
-        var response = await app.Client(key).PostJson("/api/v1/volunteers", VolunteerBody(communityId, name, openId));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return await response.Read<JsonElement>();
-    }
+    public static Task<JsonElement> Volunteer(LedgerApp app, string key, long communityId, string? name = null, string? openId = null) =>
+        app.Client(key).RegisterVolunteer(VolunteerBody(communityId, name, openId));
 
     public static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string code)
     {
@@ -76,11 +67,7 @@ public static class Records
             ? new { volunteerId, category, startedAt = start, endedAt = start.AddMinutes(minutes), approve = true, score }
             : new { volunteerId, category, startedAt = start, endedAt = start.AddMinutes(minutes) };
 
-    public static async Task<System.Text.Json.JsonElement> Submit(LedgerApp app, string key, long volunteerId, int minutes = 30,
-        string category = "elderly-care", int? approveScore = null, DateTimeOffset? start = null)
-    {
-        var response = await app.Client(key).PostJson("/api/v1/service-records", Body(volunteerId, start ?? FreeSlot(), minutes, category, approveScore));
-        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        return await response.Read<System.Text.Json.JsonElement>();
-    }
+    public static Task<JsonElement> Submit(LedgerApp app, string key, long volunteerId, int minutes = 30,
+        string category = "elderly-care", int? approveScore = null, DateTimeOffset? start = null) =>
+        app.Client(key).SubmitRecord(Body(volunteerId, start ?? FreeSlot(), minutes, category, approveScore));
 }
