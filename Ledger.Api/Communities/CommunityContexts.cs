@@ -3,7 +3,6 @@ using System.Data;
 using Dapper;
 using Ledger.Api.Rules;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 
 namespace Ledger.Api.Communities;
 
