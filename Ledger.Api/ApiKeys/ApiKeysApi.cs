@@ -102,7 +102,7 @@ public static class ApiKeysApi
                 return true;
             // Revoking the last working admin key would lock everyone out of key management for good.
             if (row.Role == Roles.Admin
-                && w.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL") == 1)
+                && w.Connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM api_keys WHERE role = '{Roles.Admin}' AND revoked_at IS NULL") == 1)
                 return Failure.Conflict("conflict", "last-admin-key");
             w.Connection.Execute("UPDATE api_keys SET revoked_at = @At WHERE id = @Id", new { Id = id, At = w.NowText });
             w.Audit(AuditAction.ApiKeyRevoked, $"api-key:{id}", new { row.Name, row.Role, row.CommunityId });

@@ -40,6 +40,17 @@ public sealed class CommunityContexts
         return context;
     }
 
+    /// <summary>
+    /// A community's time zone, which never changes once the community exists: a kept context answers without the
+    /// version check (redemptions, lots and receipts need only the zone). Null when there is no such community.
+    /// </summary>
+    public TimeZoneInfo? Zone(IDbConnection connection, long communityId) =>
+        _kept.TryGetValue(communityId, out var kept) ? kept.Zone : Load(connection, communityId)?.Zone;
+
+    /// <summary>The zone as a unit of the writer sees it; see <see cref="Zone(IDbConnection, long)"/>.</summary>
+    public TimeZoneInfo? Zone(WriteContext w, long communityId) =>
+        _kept.TryGetValue(communityId, out var kept) ? kept.Zone : Load(w, communityId)?.Zone;
+
     private (CommunityContext? Context, bool Loaded) Read(IDbConnection connection, long communityId)
     {
         var newest = connection.ExecuteScalar<long?>(NewestVersion, new { Id = communityId });
@@ -67,7 +78,7 @@ public sealed class CommunityContexts
             if (known.TryGetValue(id, out var zone))
                 return zone;
             using var connection = database.OpenRead();
-            return known[id] = Load(connection, id)?.Zone ?? fallback;
+            return known[id] = Zone(connection, id) ?? fallback;
         };
     }
 }

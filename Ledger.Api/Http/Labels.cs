@@ -100,7 +100,7 @@ public static class Labels
     };
 
     /// <summary>A transaction's memo; an accrual's is the category of the hours it credits.</summary>
-    public static string? Memo(string kind, string? memo) => kind == "accrual" && memo is not null ? Category.Zh(memo) : memo;
+    public static string? Memo(string kind, string? memo) => kind == TransactionKinds.Accrual && memo is not null ? Category.Zh(memo) : memo;
 
     /// <summary>Who acted: an API key by its number, or the service itself (the expiry job, the first start).</summary>
     public static string Actor(long? keyId) => keyId is { } id ? $"{Messages.ChineseNoun("api-key")} {id}" : "系统";

@@ -19,7 +19,7 @@ public static class ExpiryLots
     {
         if (moves.All(m => m.LotChange == 0))
             return;
-        var zone = w.Community(entry.CommunityId)!.Zone;
+        var zone = w.Zone(entry.CommunityId)!;
         var lots = moves.Where(m => m.LotChange < 0).ToDictionary(m => m.AccountId, m => (IReadOnlyList<Lot>)LotsOf(w.Connection, m.AccountId));
         var original = reversesId is { } undone
             ? moves.ToDictionary(m => m.AccountId, m => Movements(w, undone, m.AccountId))

@@ -111,7 +111,7 @@ public static class RedemptionsApi
             // Decided on the status read in this unit of the single writer. (On several nodes the update below must be
             // conditional on the status, or two cancellations could both give the points back.)
             if (Redemption.Cancel(RedemptionStatuses.Parse(row.Status)) is not null)
-                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, w.Community(row.CommunityId)!.Zone) : "");
+                return Failure.Conflict("already-cancelled", "already-cancelled", row.CancelledAt is { } at ? TimeZones.Local(at, w.Zone(row.CommunityId)!) : "");
             var compensation = Entries.Compensate(TransactionKind.Cancellation, PointsLedger.PostingsOf(w.Connection, row.TransactionId));
             var posted = PointsLedger.Post(w, compensation, $"receipt:{row.ReceiptNo}", request.Reason.Trim(), reversesId: row.TransactionId);
             w.Connection.Execute("UPDATE rewards SET stock = stock + @Quantity, updated_at = @At WHERE id = @Id",
@@ -186,7 +186,7 @@ public static class RedemptionsApi
     /// <summary>C001-2026-00042: community, local year, and a sequence that restarts each year.</summary>
     private static string NextReceiptNo(WriteContext w, long communityId)
     {
-        var zone = w.Community(communityId)!.Zone;
+        var zone = w.Zone(communityId)!;
         var year = ServiceTime.LocalDate(w.Now, zone).Year;
         var next = w.Connection.ExecuteScalar<long>(
             """

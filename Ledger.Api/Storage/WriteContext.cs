@@ -39,6 +39,9 @@ public sealed class WriteContext
     /// <summary>A community's zone and rule versions as this unit sees them (null when there is no such community).</summary>
     public CommunityContext? Community(long communityId) => _communities.Load(this, communityId);
 
+    /// <summary>A community's time zone, for a unit that needs no rules (null when there is no such community).</summary>
+    public TimeZoneInfo? Zone(long communityId) => _communities.Zone(this, communityId);
+
     /// <summary>
     /// The one way to write an audit event: in the unit that makes the change, so both commit or neither does.
     /// Subjects read "kind:id" (volunteer:42).

@@ -167,7 +167,7 @@ public sealed partial class StorageSeamTests
     private static partial Regex SqliteNames();
 
     /// <summary>SQLite's own functions and statements, as SQL spells them (in either case; C#'s DateTime( is not SQL).</summary>
-    [GeneratedRegex(@"\b(?:json_\w+|strftime|datetime|julianday|unixepoch|ifnull|group_concat|total|JSON_\w+|STRFTIME|DATETIME|JULIANDAY|UNIXEPOCH|IFNULL|GROUP_CONCAT|TOTAL)\s*\(|\b(?:GLOB|INSERT\s+OR|REPLACE\s+INTO|LIMIT\s+-1|rowid|ROWID|PRAGMA|pragma)\b")]
+    [GeneratedRegex(@"\b(?:json_\w+|strftime|datetime|julianday|unixepoch|ifnull|group_concat|total|last_insert_rowid|total_changes|iif|JSON_\w+|STRFTIME|DATETIME|JULIANDAY|UNIXEPOCH|IFNULL|GROUP_CONCAT|TOTAL|LAST_INSERT_ROWID|TOTAL_CHANGES|IIF)\s*\(|\b(?:GLOB|INSERT\s+OR|REPLACE\s+INTO|LIMIT\s+-1|rowid|ROWID|PRAGMA|pragma)\b")]
     private static partial Regex SqliteOnlySql();
 
     [GeneratedRegex(@"DO\s+UPDATE\s+SET\s+(?<set>.+?)(?=\s+RETURNING\b|\s+WHERE\b|""|$)", RegexOptions.Singleline | RegexOptions.Multiline)]
