@@ -4,7 +4,6 @@ using Ledger.Api.Audit;
 using Ledger.Api.Communities;
 using Ledger.Api.Demo;
 using Ledger.Api.Hosting;
-using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Points;
 using Ledger.Api.Redemptions;

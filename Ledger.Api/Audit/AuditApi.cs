@@ -3,7 +3,6 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Points;
-using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Core.Audit;

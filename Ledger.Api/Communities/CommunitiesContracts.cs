@@ -1,7 +1,5 @@
 using FluentValidation;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
 
 namespace Ledger.Api.Communities;
 

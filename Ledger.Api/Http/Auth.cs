@@ -5,9 +5,7 @@ using System.Text.Encodings.Web;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

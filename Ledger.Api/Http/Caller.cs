@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using System.Security.Claims;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

@@ -1,4 +1,3 @@
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

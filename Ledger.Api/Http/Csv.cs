@@ -2,9 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 

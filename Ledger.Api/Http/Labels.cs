@@ -1,5 +1,4 @@
 using Ledger.Core.Ledger;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

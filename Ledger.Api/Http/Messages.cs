@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

@@ -14,7 +14,6 @@ using Ledger.Core.Grading;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 using Ledger.Core.Ledger;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

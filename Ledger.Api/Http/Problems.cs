@@ -5,9 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 

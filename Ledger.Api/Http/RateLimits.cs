@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

@@ -1,9 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
-using Ledger.Core.Audit;
 
 namespace Ledger.Api.Http;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using FluentValidation;
-using Ledger.Api.Hosting;
 using Ledger.Api.Storage;
 using Ledger.Core.Audit;
 

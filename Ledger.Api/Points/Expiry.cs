@@ -3,11 +3,9 @@ using FluentValidation;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.ServiceRecords;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ledger.Api.Communities;
 using Ledger.Core.Audit;
 
 namespace Ledger.Api.Points;

@@ -1,5 +1,4 @@
 using Dapper;
-using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;

@@ -1,6 +1,5 @@
 using System.Data;
 using Dapper;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Core.Ledger;

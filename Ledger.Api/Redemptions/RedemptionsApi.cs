@@ -5,7 +5,6 @@ using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Points;
 using Ledger.Api.Rewards;
-using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;

@@ -1,6 +1,4 @@
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
 using Ledger.Core.Grading;
 
 namespace Ledger.Api.Reports;

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
 using Ledger.Core.Rules;
 
 namespace Ledger.Api.Rules;

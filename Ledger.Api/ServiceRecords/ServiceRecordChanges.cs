@@ -1,10 +1,8 @@
 using Dapper;
 using Ledger.Api.Communities;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
 using Ledger.Api.Points;
-using Ledger.Api.Rules;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Ledger;
 using Ledger.Core.Rules;

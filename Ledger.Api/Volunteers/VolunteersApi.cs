@@ -6,7 +6,6 @@ using Ledger.Api.Communities;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.ServiceRecords;
 using Ledger.Core.Volunteers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ledger.Core.Audit;

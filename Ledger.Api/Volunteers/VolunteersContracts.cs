@@ -1,8 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
-using Ledger.Api.Storage;
 
 namespace Ledger.Api.Volunteers;
 

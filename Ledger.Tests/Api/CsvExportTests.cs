@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Ledger.Api.Http;
-using Ledger.Api.ServiceRecords;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Counter;
 using Ledger.Core.Ledger;

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Storage;
-using Ledger.Api.Storage.Sqlite;
 using Ledger.Api.Rules;
 using Ledger.Api.Volunteers;
 using Ledger.Core.Counter;
