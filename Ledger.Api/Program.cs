@@ -18,6 +18,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ho
 if (BackupCommand.IsRequested(args))
     return BackupCommand.Run(args, builder.Configuration);
 
+// Settings the service cannot start with end the process with their reason and exit code 1, before anything is
+// opened; the same checks run again where each setting is used (so a test host, which adds its settings later, meets
+// them there).
+if (LedgerSetup.RefusedSettings(builder.Configuration) is { } refused)
+{
+    Console.Error.WriteLine($"The service did not start: {refused}");
+    return 1;
+}
 builder.Services.AddLedger(builder.Configuration);
 
 var app = builder.Build();

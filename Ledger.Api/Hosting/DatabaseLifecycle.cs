@@ -36,12 +36,20 @@ public sealed class DatabaseLifecycle(
     /// A database without any key gets one admin key: the configured one, or a generated one written to the log once.
     /// This is the only time a key appears in the log.
     /// </summary>
-    private async Task BootstrapAdminKey()
+    /// <summary>The configured first admin key (null: generate one), refused when it is too weak to be a key.</summary>
+    public static string? ConfiguredBootstrapKey(IConfiguration configuration)
     {
         var configured = configuration["Ledger:BootstrapAdminKey"];
-        if (!string.IsNullOrEmpty(configured) && (configured.Length < MinBootstrapKeyLength || configured.Any(char.IsWhiteSpace)))
-            throw new InvalidOperationException(
-                $"Ledger:BootstrapAdminKey must be at least {MinBootstrapKeyLength} characters without spaces.");
+        if (string.IsNullOrEmpty(configured))
+            return null;
+        if (configured.Length < MinBootstrapKeyLength || configured.Any(char.IsWhiteSpace))
+            throw new StartRefusedException($"Ledger:BootstrapAdminKey must be at least {MinBootstrapKeyLength} characters without spaces.");
+        return configured;
+    }
+
+    private async Task BootstrapAdminKey()
+    {
+        var configured = ConfiguredBootstrapKey(configuration);
         var key = string.IsNullOrEmpty(configured) ? ApiKeySecrets.Generate() : configured;
 
         var outcome = await writer.Run<long>(Caller.System("startup"), w =>

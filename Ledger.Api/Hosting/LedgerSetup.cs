@@ -83,15 +83,36 @@ public static class LedgerSetup
     /// for the service and the backup command alike. A name we do not know stops the start rather than run the service
     /// on some other database than the operator meant.
     /// </summary>
-    public static Database CreateDatabase(IConfiguration configuration)
+    public static Database CreateDatabase(IConfiguration configuration) => Provider(configuration) switch
+    {
+        "sqlite" => new SqliteDatabase(configuration),
+        var other => throw new System.Diagnostics.UnreachableException($"{other} is accepted but has no database."),
+    };
+
+    private static string Provider(IConfiguration configuration)
     {
         var configured = configuration[ProviderSetting];
-        return (string.IsNullOrWhiteSpace(configured) ? "sqlite" : configured.Trim().ToLowerInvariant()) switch
+        var provider = string.IsNullOrWhiteSpace(configured) ? "sqlite" : configured.Trim().ToLowerInvariant();
+        return Providers.Contains(provider)
+            ? provider
+            : throw new StartRefusedException(
+                $"{ProviderSetting} is \"{configured}\", which is not a database this service runs on. Accepted values: {string.Join(", ", Providers)}.");
+    }
+
+    /// <summary>Why the service cannot start with these settings, or null: the checks each setting meets where it is used.</summary>
+    public static string? RefusedSettings(IConfiguration configuration)
+    {
+        try
         {
-            "sqlite" => new SqliteDatabase(configuration),
-            _ => throw new InvalidOperationException(
-                $"{ProviderSetting} is \"{configured}\", which is not a database this service runs on. Accepted values: {string.Join(", ", Providers)}."),
-        };
+            Provider(configuration);
+            _ = new PublicAddress(configuration);
+            DatabaseLifecycle.ConfiguredBootstrapKey(configuration);
+            return null;
+        }
+        catch (StartRefusedException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class PublicAddress
             return;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
             || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-            throw new InvalidOperationException($"{Setting} must be an absolute http(s) address without query or fragment, e.g. https://ledger.example.org");
+            throw new Hosting.StartRefusedException($"{Setting} must be an absolute http(s) address without query or fragment, e.g. https://ledger.example.org");
         _configured = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
     }
 

@@ -121,7 +121,7 @@ public sealed partial class CertificatesTests() : ApiFixture("桃浦新村第一
     [Test]
     public void PublicBaseUrl_ThatIsNotAnHttpAddress_StopsTheStart()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new PublicAddress(
+        var error = Assert.Throws<Ledger.Api.Hosting.StartRefusedException>(() => new PublicAddress(
             new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { [PublicAddress.Setting] = "ledger.example.org/x?y=1" }).Build()));
         Assert.That(error!.Message, Does.Contain(PublicAddress.Setting));

@@ -41,7 +41,7 @@ public sealed class SqliteDatabase : Database
             DefaultTimeout = 5,
         };
         if (builder.Cache == SqliteCacheMode.Shared)
-            throw new InvalidOperationException("Cache=Shared is not supported: it serialises readers behind the writer.");
+            throw new Hosting.StartRefusedException("Cache=Shared is not supported: it serialises readers behind the writer.");
         ConnectionString = builder.ToString();
         FilePath = Path.GetFullPath(builder.DataSource);
         _readers = new ConnectionPool(() =>
