@@ -19,8 +19,7 @@ if (BackupCommand.IsRequested(args))
     return BackupCommand.Run(args, builder.Configuration);
 
 // Settings the service cannot start with end the process with their reason and exit code 1, before anything is
-// opened; the same checks run again where each setting is used (so a test host, which adds its settings later, meets
-// them there).
+// opened, instead of an abort with a stack trace; the same checks still stand where each setting is used.
 if (LedgerSetup.RefusedSettings(builder.Configuration) is { } refused)
 {
     Console.Error.WriteLine($"The service did not start: {refused}");

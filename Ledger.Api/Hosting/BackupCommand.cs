@@ -26,7 +26,17 @@ public static class BackupCommand
             Console.Error.WriteLine($"{target} exists; choose a new file so no backup is overwritten by mistake.");
             return 2;
         }
-        using var database = LedgerSetup.CreateDatabase(configuration);
+        Database database;
+        try
+        {
+            database = LedgerSetup.CreateDatabase(configuration);
+        }
+        catch (StartRefusedException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+        using var _ = database;
         if (database.BackUp(target) is not { } copied)
         {
             Console.Error.WriteLine($"There is no database at {database.Location}.");

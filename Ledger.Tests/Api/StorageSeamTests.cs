@@ -123,6 +123,21 @@ public sealed partial class StorageSeamTests
     }
 
     [Test]
+    public void BackupCommand_WithAnUnknownProvider_SaysSo_AndExits1()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Ledger"] = Path.Combine(folder, "ledger.db"),
+                [LedgerSetup.ProviderSetting] = "oracle",
+            })
+            .Build();
+        Assert.That(BackupCommand.Run([BackupCommand.Name, Path.Combine(folder, "copy.db")], configuration), Is.EqualTo(1));
+        Assert.That(Directory.Exists(folder), Is.False, "nothing was made");
+    }
+
+    [Test]
     public async Task NewReward_StoresItsActiveFlag_AsTheInteger1()
     {
         await using var app = new LedgerApp();
