@@ -46,11 +46,9 @@ public sealed class WriteContext
     /// The one way to write an audit event: in the unit that makes the change, so both commit or neither does.
     /// Subjects read "kind:id" (volunteer:42).
     /// </summary>
-    public void Audit(AuditAction action, string subject, object detail) => Audit(action.Name(), subject, detail);
-
-    /// <summary>An action by its stored text: for the writer's own tests, whose made-up actions no feature has.</summary>
-    internal void Audit(string action, string subject, object detail)
+    public void Audit(AuditAction auditAction, string subject, object detail)
     {
+        var action = auditAction.Name();
         var last = AuditHead();
         var id = last.Id + 1;
         var at = NowText;
