@@ -136,11 +136,16 @@ public sealed partial class ErrorHandler(ILogger<ErrorHandler> logger) : IExcept
             BadHttpRequestException bad => new Failure(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation", "bad-request", bad.Message),
             WriterStoppedException => new Failure(503, "unavailable", "unavailable"),
             // The database cannot be reached (restarting, failing over): nothing was done, and a retry may succeed.
-            System.Data.Common.DbException { IsTransient: true } => new Failure(503, "database-unavailable", "database-unavailable"),
+            _ when http.RequestServices.GetRequiredService<Storage.Database>().IsUnavailable(exception) =>
+                new Failure(503, "database-unavailable", "database-unavailable"),
             _ => null,
         };
-        if (exception is System.Data.Common.DbException { IsTransient: true })
+        if (failure?.Code == "database-unavailable")
+        {
+            logger.LogWarning("The database was out of reach for {Method} {Path} (request {RequestId}): {Reason}",
+                http.Request.Method, http.Request.Path, http.TraceIdentifier, exception.Message);
             http.RequestServices.GetRequiredService<Storage.Database>().ConnectionLost();
+        }
         if (failure is null)
         {
             if (http.RequestAborted.IsCancellationRequested)

@@ -63,6 +63,12 @@ public abstract class Database(ISqlDialect dialect) : IDisposable
     }
 
     /// <summary>
+    /// Whether <paramref name="exception"/> says the database is out of reach or not taking writes just now (restarting,
+    /// failing over), rather than that the request or the code is wrong: such a request answers 503 and may be retried.
+    /// </summary>
+    public virtual bool IsUnavailable(Exception exception) => exception is DbException { IsTransient: true };
+
+    /// <summary>
     /// A connection of the provider's own, set up like the write connection, on which the <see cref="Migrator"/> uses the
     /// provider's transactions.
     /// </summary>

@@ -134,6 +134,7 @@ public sealed class Writer : IDisposable
             try
             {
                 context.Connection = Connected(context.Connection);
+                context.Connection = Begin(context.Connection);
                 RunBatch(context.Connection, context, batch);
             }
             catch (Exception ex)
@@ -143,6 +144,9 @@ public sealed class Writer : IDisposable
                 // those callers get an error, and a retry with the same Idempotency-Key answers what was committed.
                 _logger.LogError(ex, "Write batch of {Count} units failed; none of it was committed", batch.Count);
                 TryExecute(context.Connection, "ROLLBACK");
+                // A connection to a server that went away, or that is now a standby, is of no more use: open another.
+                if (_database.IsUnavailable(ex))
+                    context.Connection.Close();
                 context.AbandonBatch();
                 foreach (var item in batch)
                 {
@@ -169,10 +173,31 @@ public sealed class Writer : IDisposable
         return opened;
     }
 
+    /// <summary>
+    /// Opens the batch's transaction (and, on PostgreSQL, takes the write lock). A connection that died while idle — the
+    /// database restarted or failed over since the last batch — is found out here, before any unit ran, so the batch is
+    /// tried once more on a new connection instead of failing callers for a connection nobody knew was gone.
+    /// </summary>
+    private DbConnection Begin(DbConnection connection)
+    {
+        try
+        {
+            connection.Execute(_database.Dialect.BeginWrite);
+            return connection;
+        }
+        catch (Exception ex) when (_database.IsUnavailable(ex))
+        {
+            connection.Close();
+            var fresh = Connected(connection);
+            fresh.Execute(_database.Dialect.BeginWrite);
+            return fresh;
+        }
+    }
+
+    /// <summary>Runs the units of a batch whose transaction <see cref="Begin"/> opened, and commits them together.</summary>
     private void RunBatch(DbConnection connection, WriteContext context, List<WorkItem> batch)
     {
         var batchId = Interlocked.Increment(ref _batches);
-        connection.Execute(_database.Dialect.BeginWrite);
         context.BeginBatch();
         foreach (var item in batch)
         {

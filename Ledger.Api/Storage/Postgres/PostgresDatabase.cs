@@ -58,6 +58,17 @@ public sealed class PostgresDatabase : Database
 
     public override void ConnectionLost() => _source.Clear();
 
+    /// <summary>
+    /// Besides what Npgsql calls transient (a broken socket, a timeout): the server shutting down or starting up (57P0x),
+    /// a connection failure it reports (class 08), a standby that takes no writes (25006, a node still connected to a
+    /// demoted primary), the database missing (3D000, it is being restored or renamed), and no room for a connection (53).
+    /// </summary>
+    public override bool IsUnavailable(Exception exception) =>
+        base.IsUnavailable(exception)
+        || exception is PostgresException { SqlState: var state }
+        && (state.StartsWith("57P0", StringComparison.Ordinal) || state.StartsWith("08", StringComparison.Ordinal)
+            || state.StartsWith("53", StringComparison.Ordinal) || state is "25006" or "3D000");
+
     public override DbConnection OpenRead() => _source.OpenConnection();
 
     public override async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
