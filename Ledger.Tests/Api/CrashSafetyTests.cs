@@ -106,6 +106,8 @@ public sealed class CrashSafetyTests
             }
         }
 
+        int Answered() => all.Count(s => s.Status is not null && (int)s.Status < 300);
+
         var kills = 0;
         var random = new Random(7);
         for (var round = 0; round < 5; round++)
@@ -123,7 +125,12 @@ public sealed class CrashSafetyTests
                         return;
                 }
             })).ToList();
-            await Task.Delay(random.Next(300, 900));
+            // Killed once the round has done some work (on a busy machine a fixed delay may see little), at a random moment after.
+            var answeredBefore = Answered();
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (Answered() < answeredBefore + 25 && DateTime.UtcNow < until)
+                await Task.Delay(20);
+            await Task.Delay(random.Next(0, 400));
             await service.Kill();
             kills++;
             stop.Cancel();
