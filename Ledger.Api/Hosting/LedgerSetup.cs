@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using Ledger.Api.Communities;
 using Ledger.Api.Http;
@@ -73,10 +74,10 @@ public static class LedgerSetup
         return services;
     }
 
-    /// <summary>Which database the service runs on; one provider now, PostgreSQL next.</summary>
+    /// <summary>Which database the service runs on: a SQLite file (one node), or PostgreSQL (any number of nodes).</summary>
     public const string ProviderSetting = "Ledger:Database:Provider";
 
-    public static readonly IReadOnlyList<string> Providers = ["sqlite"];
+    public static readonly IReadOnlyList<string> Providers = ["sqlite", "postgresql"];
 
     /// <summary>
     /// The configured database: the one place that reads <see cref="ProviderSetting"/> (any case; "sqlite" when unset),
@@ -86,6 +87,7 @@ public static class LedgerSetup
     public static Database CreateDatabase(IConfiguration configuration) => Provider(configuration) switch
     {
         "sqlite" => new SqliteDatabase(configuration),
+        "postgresql" => new Storage.Postgres.PostgresDatabase(configuration),
         var other => throw new System.Diagnostics.UnreachableException($"{other} is accepted but has no database."),
     };
 
@@ -104,7 +106,8 @@ public static class LedgerSetup
     {
         try
         {
-            Provider(configuration);
+            if (Provider(configuration) == "postgresql")
+                Storage.Postgres.PostgresDatabase.Settings(configuration.GetConnectionString("Ledger"));
             _ = new PublicAddress(configuration);
             DatabaseLifecycle.ConfiguredBootstrapKey(configuration);
             return null;
@@ -173,7 +176,34 @@ public static class LedgerSetup
             .WithSummary("Liveness: 200 when the service answers.")
             .WithTags("Health")
             .AllowAnonymous();
+        app.MapGet("/health/ready", Ready)
+            .WithName("Ready")
+            .WithSummary("Readiness, for a load balancer: 200 when this node reaches its database and takes requests; 503 while it cannot, or is stopping.")
+            .WithTags("Health")
+            .AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// A node that cannot reach the database, or has begun to stop (SIGTERM: it finishes what it has, and takes nothing
+    /// new), says so, so haproxy sends requests to the others; /health stays the answer to "is the process alive".
+    /// </summary>
+    private static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Ready(
+        Database database, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+            return Problems.From(new Failure(503, "unavailable", "unavailable"));
+        try
+        {
+            await using var connection = await database.OpenReadAsync(cancellationToken);
+            await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT 1");
+            return TypedResults.Ok(new HealthResponse("Ready"));
+        }
+        catch (System.Data.Common.DbException)
+        {
+            database.ConnectionLost();
+            return Problems.From(new Failure(503, "database-unavailable", "database-unavailable"));
+        }
     }
 
     /// <summary>

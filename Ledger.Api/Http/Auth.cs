@@ -97,12 +97,13 @@ public static class LedgerClaims
 
 /// <summary>
 /// Keys already looked up, by hash, so a request costs no query for its key. Revoking drops the whole cache once the
-/// revocation has committed, so on this node a revoked key stops at once; entries also expire after a minute, which
-/// bounds how long another node could still accept one.
+/// revocation has committed, so on this node a revoked key stops at once. Entries expire after a minute on a database of
+/// one node; where several nodes share the database, after half a second, which bounds how long another node can still
+/// accept a key revoked through this one (one look-up per key and half second is all it costs).
 /// </summary>
-public sealed class ApiKeyCache(TimeProvider clock)
+public sealed class ApiKeyCache(TimeProvider clock, Storage.Database database)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+    public TimeSpan Lifetime { get; } = database.SharedByNodes ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromMinutes(1);
 
     public sealed record Entry(long Id, string Role, long? CommunityId, DateTimeOffset Until);
 

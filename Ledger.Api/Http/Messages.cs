@@ -27,6 +27,7 @@ public static class Messages
         ["payload-too-large"] = ("请求体超过 {0} 字节的上限。", "The body is larger than the limit of {0} bytes."),
         ["internal"] = ("服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号。", "Something went wrong on our side; retry later, or report the request id."),
         ["unavailable"] = ("服务正在停止，请稍后重试。", "The service is shutting down; retry shortly."),
+        ["database-unavailable"] = ("暂时连不上数据库，请稍后重试。", "The database cannot be reached just now; retry shortly."),
         ["route-not-found"] = ("没有这个接口。", "There is no such endpoint."),
         ["method-not-allowed"] = ("该接口不支持此请求方法。", "This endpoint does not accept that method."),
         ["idempotency-key-reused"] = ("该 Idempotency-Key 已用于内容不同的请求。", "This Idempotency-Key was already used with a different request."),

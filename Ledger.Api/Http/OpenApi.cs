@@ -321,7 +321,8 @@ public sealed class OperationAnswersFilter(TimeProvider clock) : IOperationFilte
             problems.Add(413);
         if (hasBody)
             problems.Add(415);
-        if (context.MethodInfo.GetParameters().Any(p => p.ParameterType == typeof(Writer)))
+        // Anything that reads or writes the database can find it out of reach (a failover); only liveness cannot.
+        if (api.RelativePath != "health")
             problems.Add(503);
         foreach (var status in problems)
             operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(status, context.Document);
@@ -439,7 +440,7 @@ public sealed class OperationAnswersFilter(TimeProvider clock) : IOperationFilte
                 415 => "The body is not application/json (code unsupported-media-type).",
                 422 => "Not acceptable under the community's rules; code says which.",
                 429 => "Too many requests from this key (code rate-limited); retry after Retry-After seconds.",
-                503 => "The service is shutting down (code unavailable); retry shortly.",
+                503 => "The service is shutting down (code unavailable), or cannot reach its database just now (code database-unavailable); retry shortly.",
                 _ => "Something went wrong on the service's side (code internal); report the requestId.",
             },
             Content = new Dictionary<string, OpenApiMediaType>

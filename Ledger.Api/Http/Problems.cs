@@ -135,8 +135,12 @@ public sealed partial class ErrorHandler(ILogger<ErrorHandler> logger) : IExcept
                 Problems.Malformed(null),
             BadHttpRequestException bad => new Failure(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "validation", "bad-request", bad.Message),
             WriterStoppedException => new Failure(503, "unavailable", "unavailable"),
+            // The database cannot be reached (restarting, failing over): nothing was done, and a retry may succeed.
+            System.Data.Common.DbException { IsTransient: true } => new Failure(503, "database-unavailable", "database-unavailable"),
             _ => null,
         };
+        if (exception is System.Data.Common.DbException { IsTransient: true })
+            http.RequestServices.GetRequiredService<Storage.Database>().ConnectionLost();
         if (failure is null)
         {
             if (http.RequestAborted.IsCancellationRequested)

@@ -99,7 +99,15 @@ public sealed class ExpiryJob(Writer writer, Database database, TimeProvider clo
             using var timer = new PeriodicTimer(options.Value.Interval, clock);
             do
             {
-                await RunOnce();
+                if (database.TryLead("expiry"))
+                {
+                    logger.LogInformation("This node leads the expiry job: running it");
+                    await RunOnce();
+                }
+                else
+                {
+                    logger.LogInformation("Another node leads the expiry job; this node leaves it to that one");
+                }
             } while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

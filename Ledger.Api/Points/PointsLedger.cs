@@ -20,7 +20,7 @@ public static class PointsLedger
     {
         // The transaction and its postings are hashed onto the chain as they are written (see Chain).
         var last = w.LedgerHead();
-        var transactionId = last.Id + 1;
+        var transactionId = w.NextId("ledger_transactions");
         var kind = entry.Kind.Name();
         var hash = Chain.Hash(Chain.Previous(last.Hash), Chain.Transaction(transactionId, entry.CommunityId, kind, w.NowText, reference, memo,
             w.Caller.KeyId, w.Caller.RequestId, reversesId, entry.Postings.Select(p => (p.Account.ToString(), p.Amount))));

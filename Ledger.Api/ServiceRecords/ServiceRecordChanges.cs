@@ -58,14 +58,14 @@ public static class ServiceRecordChanges
         var minutes = check.Minutes;
         if (approveScore is not { } score)
         {
-            var pending = Insert(w, community, volunteer, record, minutes, id: null, approval: null);
+            var pending = Insert(w, community, volunteer, record, minutes, w.NextId("service_records"), approval: null);
             w.Audit(AuditAction.ServiceRecordSubmitted, $"service-record:{pending.Id}", Submitted(pending));
             return pending;
         }
 
         // Submitted and approved at once (the counter's usual way): the points are posted first, under the id the
         // record is about to get, so the record is written once, already approved, rather than written and updated.
-        var id = w.Connection.ExecuteScalar<long>("SELECT COALESCE(MAX(id), 0) + 1 FROM service_records");
+        var id = w.NextId("service_records");
         var points = PointAward.For(minutes, version.Rules, record.Category);
         var transactionId = Accrue(w, community.CommunityId, volunteer.Id, id, record.Category, points);
         var row = Insert(w, community, volunteer, record, minutes, id, new Approval(score, points, version.Version, transactionId));
@@ -76,7 +76,7 @@ public static class ServiceRecordChanges
 
     private sealed record Approval(int Score, long Points, int RuleVersion, long? TransactionId);
 
-    private static ServiceRecordRow Insert(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int minutes, long? id, Approval? approval) =>
+    private static ServiceRecordRow Insert(WriteContext w, CommunityContext community, VolunteerRow volunteer, NewRecord record, int minutes, long id, Approval? approval) =>
         w.Connection.QuerySingle<ServiceRecordRow>(
             $"""
             INSERT INTO service_records (id, community_id, volunteer_id, activity_id, category, started_at, ended_at, minutes, description,

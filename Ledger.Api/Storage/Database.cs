@@ -39,7 +39,28 @@ public abstract class Database(ISqlDialect dialect) : IDisposable
     /// Rows the write connection has changed since it opened (only differences mean anything), for the writer's count
     /// of units that changed rows without an audit event; read around every unit, so it must cost no statement.
     /// </summary>
-    internal abstract int RowsChanged(DbConnection writeConnection);
+    internal abstract int? RowsChanged(DbConnection writeConnection);
+
+    /// <summary>
+    /// Other service nodes write to this database too: what the writer learnt in one batch (the heads of the chains)
+    /// is read again in the next, under the batch's lock, instead of being kept.
+    /// </summary>
+    internal virtual bool SharedByNodes => false;
+
+    /// <summary>
+    /// Whether this node is the one to run <paramref name="job"/> (the daily expiry, the idempotency purge): on a
+    /// database of one node, always; where several nodes share it, only the node holding the job's lock in the
+    /// database, which it keeps until it stops or loses the database — then another node takes it at its next try.
+    /// </summary>
+    public virtual bool TryLead(string job) => true;
+
+    /// <summary>
+    /// The database was out of reach: the pooled connections opened before may all be dead (a failover ends every
+    /// session), so they are dropped instead of failing one request each.
+    /// </summary>
+    public virtual void ConnectionLost()
+    {
+    }
 
     /// <summary>
     /// A connection of the provider's own, set up like the write connection, on which the <see cref="Migrator"/> uses the

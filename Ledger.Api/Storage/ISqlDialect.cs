@@ -28,6 +28,15 @@ public interface ISqlDialect
     /// (an array or list handed to Dapper).
     /// </summary>
     string InList(string column, string parameter);
+
+    /// <summary>
+    /// A scalar query for the id the next row of <paramref name="table"/> is to get, for a row whose id must be known
+    /// before it is written (a chain link hashes its own id). It runs under the writer's lock, so two units never get one id.
+    /// </summary>
+    string NextId(string table);
+
+    /// <summary>LIKE that ignores the case of Latin letters, as SQLite's LIKE does and PostgreSQL's does not.</summary>
+    string CaseInsensitiveLike { get; }
 }
 
 /// <summary>

@@ -45,7 +45,8 @@ public static class IdempotencyStore
 /// Forgets stored answers older than the retention (8 days by default; API.md promises at least 7), once a day, through
 /// the writer like every other write, so the table does not grow for ever.
 /// </summary>
-public sealed class IdempotencyPurge(Writer writer, TimeProvider clock, IConfiguration configuration, ILogger<IdempotencyPurge> logger) : BackgroundService
+public sealed class IdempotencyPurge(Writer writer, Database database, TimeProvider clock, IConfiguration configuration, ILogger<IdempotencyPurge> logger)
+    : BackgroundService
 {
     public const int MinimumRetentionDays = 7;
 
@@ -58,10 +59,16 @@ public sealed class IdempotencyPurge(Writer writer, TimeProvider clock, IConfigu
             return;
         try
         {
-            await Task.Delay(TimeSpan.FromMinutes(5), clock, stoppingToken);
-            using var timer = new PeriodicTimer(TimeSpan.FromHours(24), clock);
+            await Task.Delay(configuration.GetValue("Ledger:Idempotency:FirstPurgeDelay", TimeSpan.FromMinutes(5)), clock, stoppingToken);
+            using var timer = new PeriodicTimer(configuration.GetValue("Ledger:Idempotency:PurgeInterval", TimeSpan.FromHours(24)), clock);
             do
             {
+                if (!database.TryLead("idempotency-purge"))
+                {
+                    logger.LogInformation("Another node leads the idempotency purge; this node leaves it to that one");
+                    continue;
+                }
+                logger.LogInformation("This node leads the idempotency purge: running it");
                 var purged = await RunOnce();
                 if (purged > 0)
                     logger.LogInformation("Forgot {Count} idempotency keys older than {Days} days", purged, Retention.TotalDays);

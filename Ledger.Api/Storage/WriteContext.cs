@@ -11,20 +11,28 @@ public sealed class WriteContext
 {
     private readonly JsonSerializerOptions _json;
 
-    /// <summary>Rows the connection has changed so far; only differences mean anything.</summary>
-    private readonly Func<int> _changes;
+    /// <summary>Rows the connection has changed so far (only differences mean anything); null where not counted.</summary>
+    private readonly Func<int?> _changes;
 
     private readonly CommunityContexts _communities;
 
-    internal WriteContext(System.Data.Common.DbConnection connection, JsonSerializerOptions json, Func<int> changes, CommunityContexts communities)
+    internal WriteContext(System.Data.Common.DbConnection connection, Database database, JsonSerializerOptions json, Func<int?> changes,
+        CommunityContexts communities)
     {
         Connection = connection;
+        _database = database;
         _json = json;
         _changes = changes;
         _communities = communities;
     }
 
-    public System.Data.Common.DbConnection Connection { get; }
+    private readonly Database _database;
+
+    /// <summary>The writer's connection; a new one after the old one broke (a database failover).</summary>
+    public System.Data.Common.DbConnection Connection { get; internal set; }
+
+    /// <summary>The id the next row of <paramref name="table"/> gets, from the database (see <see cref="ISqlDialect.NextId"/>).</summary>
+    public long NextId(string table) => Connection.ExecuteScalar<long>(_database.Dialect.NextId(table));
 
     /// <summary>The time of this unit, read once so every row it writes agrees.</summary>
     public DateTimeOffset Now { get; internal set; }
@@ -50,7 +58,7 @@ public sealed class WriteContext
     {
         var action = auditAction.Name();
         var last = AuditHead();
-        var id = last.Id + 1;
+        var id = NextId("audit_events");
         var at = NowText;
         var json = JsonSerializer.Serialize(detail, _json);
         var hash = Chain.Hash(Chain.Previous(last.Hash), Chain.AuditEvent(id, at, Caller.KeyId, action, subject, Caller.RequestId, json));
@@ -124,7 +132,7 @@ public sealed class WriteContext
 
     private readonly List<Action> _afterCommit = new();
     private Mark _unitMark;
-    private int _changesAtUnitStart;
+    private int? _changesAtUnitStart;
 
     /// <summary>
     /// Runs once the unit's batch is durable (a cache to drop or to fill with what the unit read, for instance); not at
@@ -142,9 +150,21 @@ public sealed class WriteContext
     /// The unit's work changed rows but left no audit event (one written by a part that rolled back does not count:
     /// the audit head follows the savepoints). Asked once the work is done, before the writer's own bookkeeping.
     /// </summary>
-    internal bool ChangedWithoutAudit => _auditHead == _unitMark.AuditHead && _changes() != _changesAtUnitStart;
+    internal bool ChangedWithoutAudit => _auditHead == _unitMark.AuditHead && _changes() is { } now && now != _changesAtUnitStart;
 
     internal void RollBackUnit() => Restore(_unitMark);
+
+    /// <summary>
+    /// A batch begins, its lock taken. Where other nodes write too, the chain heads they may have moved are read again;
+    /// account ids stay known, since an account once opened never changes its id.
+    /// </summary>
+    internal void BeginBatch()
+    {
+        if (!_database.SharedByNodes)
+            return;
+        _auditHead = null;
+        _ledgerHead = null;
+    }
 
     internal void CommitBatch()
     {

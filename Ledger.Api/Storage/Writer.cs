@@ -125,8 +125,7 @@ public sealed class Writer : IDisposable
 
     private async Task RunLoop()
     {
-        var connection = _connection!;
-        var context = new WriteContext(connection, _json, () => _database.RowsChanged(connection), _communities);
+        var context = new WriteContext(_connection!, _database, _json, () => _database.RowsChanged(_connection!), _communities);
         var batch = new List<WorkItem>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -134,13 +133,16 @@ public sealed class Writer : IDisposable
                 batch.Add(item);
             try
             {
-                RunBatch(connection, context, batch);
+                context.Connection = Connected(context.Connection);
+                RunBatch(context.Connection, context, batch);
             }
             catch (Exception ex)
             {
-                // Only BEGIN/COMMIT/SAVEPOINT themselves land here (a full disk, an I/O error): the whole batch failed.
+                // Only BEGIN/COMMIT/SAVEPOINT themselves land here (a full disk, an I/O error, a lost connection): the
+                // whole batch failed. After a lost connection, nobody can tell whether a COMMIT in flight took effect;
+                // those callers get an error, and a retry with the same Idempotency-Key answers what was committed.
                 _logger.LogError(ex, "Write batch of {Count} units failed; none of it was committed", batch.Count);
-                TryExecute(connection, "ROLLBACK");
+                TryExecute(context.Connection, "ROLLBACK");
                 context.AbandonBatch();
                 foreach (var item in batch)
                 {
@@ -152,10 +154,26 @@ public sealed class Writer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The write connection, opened again when the old one broke (the database restarted or failed over to a standby):
+    /// the node carries on by itself once the database answers again. A failed reopen fails only the batch at hand.
+    /// </summary>
+    private DbConnection Connected(DbConnection connection)
+    {
+        if (connection.State == System.Data.ConnectionState.Open)
+            return connection;
+        connection.Dispose();
+        _logger.LogWarning("The write connection was lost; opening a new one");
+        var opened = _database.OpenWrite();
+        _connection = opened;
+        return opened;
+    }
+
     private void RunBatch(DbConnection connection, WriteContext context, List<WorkItem> batch)
     {
         var batchId = Interlocked.Increment(ref _batches);
         connection.Execute(_database.Dialect.BeginWrite);
+        context.BeginBatch();
         foreach (var item in batch)
         {
             context.Now = _clock.GetUtcNow();

@@ -147,7 +147,7 @@ public static class VolunteersApi
         var csv = Csv.Wanted(format);
         var filters = new WhereClause().Page("id", csv ? null : page.Value)
             .Where("community_id = @CommunityId", "CommunityId", communityId)
-            .Where("(member_code = @Code OR phone IN (@Phone, @OtherPhone) OR name LIKE @NameLike ESCAPE '\\')", "NameLike", nameLike);
+            .Where(NameSearch.For(database.Dialect), "NameLike", nameLike);
         filters.Param("Code", code).Param("Phone", phone).Param("OtherPhone", Phones.OtherForm(phone));
         var maskPhones = !Phones.SeesWholePhones(caller);
         if (csv)
@@ -251,6 +251,9 @@ public static class VolunteersApi
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static readonly DialectSql NameSearch = new(d =>
+        $"(member_code = @Code OR phone IN (@Phone, @OtherPhone) OR name {d.CaseInsensitiveLike} @NameLike ESCAPE '\\')");
 
     private static string EscapeLike(string value) =>
         value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);

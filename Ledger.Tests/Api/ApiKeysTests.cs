@@ -110,8 +110,8 @@ public sealed class ApiKeysTests : ApiFixture
     {
         var folder = Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var old = new TestDatabase(Path.Combine(folder, "ledger.db"));
-        old.Migrate(Ledger.Api.Storage.Migrator.Embedded(Ledger.Api.Storage.Sqlite.SqliteDialect.Instance).Where(m => m.Version <= 7).ToList());
+        var old = TestDatabase.For(folder);
+        old.Migrate(Ledger.Api.Storage.Migrator.Embedded(old.Dialect).Where(m => m.Version <= 7).ToList());
         old.Execute(
             "INSERT INTO api_keys (name, role, key_hash, key_prefix, created_at) VALUES ('bootstrap admin', 'admin', @Hash, @Prefix, '2026-01-01T00:00:00.000Z')",
             new { Hash = Ledger.Api.Http.ApiKeySecrets.Hash(LedgerApp.AdminKey), Prefix = LedgerApp.AdminKey[..10] });

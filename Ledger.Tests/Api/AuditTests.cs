@@ -57,7 +57,7 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
         {
             // Someone with the file drops the guard and adds ten points to the second transaction's credit.
             var edited = db.Scalar<long>("SELECT id FROM ledger_transactions ORDER BY id LIMIT 1 OFFSET 1");
-            db.Execute("DROP TRIGGER postings_are_append_only_u");
+            db.AllowEdits("postings");
             db.Execute("UPDATE postings SET amount = amount + 10 WHERE transaction_id = @T AND amount > 0", new { T = edited });
             return edited;
         });
@@ -94,7 +94,7 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
         {
             // The second accrual's line: its memo is empty, so the memo edit also proves NULL is compared.
             var edited = db.Scalar<long>("SELECT posting_id FROM statement_lines WHERE kind = 'accrual' ORDER BY posting_id LIMIT 1 OFFSET 1");
-            db.Execute("DROP TRIGGER statement_lines_are_append_only_u");
+            db.AllowEdits("statement_lines");
             db.Execute($"UPDATE statement_lines SET {edit} WHERE posting_id = @P", new { P = edited });
             return edited;
         });
@@ -107,7 +107,7 @@ public sealed class AuditTests() : ApiFixture(servicePerTest: true, checkBooksAf
         var (result, touched) = await VerifyAfterTampering(db =>
         {
             var deleted = db.Scalar<long>("SELECT MAX(posting_id) FROM statement_lines");
-            db.Execute("DROP TRIGGER statement_lines_are_append_only_d");
+            db.AllowEdits("statement_lines");
             db.Execute("DELETE FROM statement_lines WHERE posting_id = @P", new { P = deleted });
             return deleted;
         });

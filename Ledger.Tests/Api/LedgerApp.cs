@@ -9,7 +9,8 @@ using Ledger.Tests.Builders;
 namespace Ledger.Tests.Api;
 
 /// <summary>
-/// The real service on a real SQLite file in a temp folder. One per fixture; <see cref="Restart"/> stops it and starts
+/// The real service on a real database of its own: a SQLite file in a temp folder, or a PostgreSQL database on the run's
+/// cluster (<see cref="TestProvider"/>). One per fixture; <see cref="Restart"/> stops it and starts
 /// a new one on the same file.
 /// </summary>
 public sealed class LedgerApp : IAsyncDisposable
@@ -33,7 +34,7 @@ public sealed class LedgerApp : IAsyncDisposable
         _settings = settings ?? new Dictionary<string, string>();
         Folder = folder ?? Path.Combine(Path.GetTempPath(), "ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
-        Database = new TestDatabase(Path.Combine(Folder, "ledger.db"));
+        Database = TestDatabase.For(Folder);
         _kestrel = kestrel;
         _factory = Create();
     }
@@ -72,7 +73,8 @@ public sealed class LedgerApp : IAsyncDisposable
     private WebApplicationFactory<Program> Configure() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
     {
         b.UseEnvironment("Testing");
-        b.UseSetting("ConnectionStrings:Ledger", ConnectionString);
+        foreach (var (key, value) in Database.Settings)
+            b.UseSetting(key, value);
         b.UseSetting("Ledger:BootstrapAdminKey", AdminKey);
         b.UseSetting("Ledger:Expiry:Enabled", "false");
         b.UseSetting("Ledger:Idempotency:Purge", "false");

@@ -189,7 +189,7 @@ public sealed class OpenApiDocumentTests
     {
         foreach (var (path, method, operation) in Operations())
         {
-            var anonymous = path is "/health" or "/api/v1/certificates/{code}";
+            var anonymous = path is "/health" or "/health/ready" or "/api/v1/certificates/{code}";
             var security = operation.GetProperty("security");
             Assert.That(security.GetArrayLength(), Is.EqualTo(anonymous ? 0 : 1), $"{method} {path}");
             Assert.That(operation.GetProperty("responses").TryGetProperty("401", out _), Is.EqualTo(!anonymous), $"{method} {path} 401");

@@ -2,19 +2,34 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
 /// <summary>The built service in a process of its own, so a test can kill it (SIGKILL) or stop it (SIGTERM) like an operator.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly string _databasePath;
+    private readonly IReadOnlyDictionary<string, string> _database;
+    private readonly string _workingDirectory;
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <param name="databasePath">A SQLite file; its folder is the service's working directory.</param>
     public ServiceProcess(string databasePath)
+        : this(new Dictionary<string, string> { ["ConnectionStrings:Ledger"] = databasePath }, Path.GetDirectoryName(databasePath)!)
     {
-        _databasePath = databasePath;
+    }
+
+    /// <param name="database">The service's database, on the suite's provider.</param>
+    /// <param name="workingDirectory">Where the service runs (its relative paths, a demo's files).</param>
+    public ServiceProcess(TestDatabase database, string workingDirectory) : this(database.Settings, workingDirectory)
+    {
+    }
+
+    private ServiceProcess(IReadOnlyDictionary<string, string> database, string workingDirectory)
+    {
+        _database = database;
+        _workingDirectory = workingDirectory;
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
@@ -33,9 +48,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public async Task Start()
+    public async Task Start(IReadOnlyDictionary<string, string>? environment = null)
     {
-        Launch(["--urls", Address.ToString().TrimEnd('/')]);
+        Launch(["--urls", Address.ToString().TrimEnd('/')], environment);
         await WaitUntilHealthy();
     }
 
@@ -47,9 +62,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(_databasePath)!,
+            WorkingDirectory = _workingDirectory,
         };
-        start.Environment["ConnectionStrings__Ledger"] = _databasePath;
+        foreach (var (key, value) in _database)
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         start.Environment["Ledger__BootstrapAdminKey"] = LedgerApp.AdminKey;
         start.Environment["Ledger__Expiry__Enabled"] = "false";
         start.Environment["Ledger__RateLimit__PermitsPerSecond"] = "100000";

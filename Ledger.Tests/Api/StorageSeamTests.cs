@@ -11,7 +11,8 @@ namespace Ledger.Tests.Api;
 
 /// <summary>
 /// The storage seam: which database the service runs on is decided in one place, only Storage/Sqlite/ knows it is
-/// SQLite, and the SQL everywhere else is written so PostgreSQL takes it too.
+/// SQLite and only Storage/Postgres/ that it is PostgreSQL, and the SQL everywhere else is written so both take it.
+/// These tests read the sources and start processes of their own: they run once, with the SQLite suite.
 /// </summary>
 public sealed partial class StorageSeamTests
 {
@@ -30,10 +31,23 @@ public sealed partial class StorageSeamTests
     }
 
     [Test]
-    public void SqlOutsideStorageSqlite_UsesNoSqliteOnlySyntax()
+    public void OnlyStoragePostgres_UsesNpgsql_AndOnlyTheCompositionRootNamesIt()
     {
         var offenders = ApiSources()
-            .Where(f => !f.Path.StartsWith("Storage/Sqlite/", StringComparison.Ordinal))
+            .Where(f => !f.Path.StartsWith("Storage/Postgres/", StringComparison.Ordinal))
+            .SelectMany(f => PostgresNames().Matches(f.Text).Select(m => (f.Path, m.Value)))
+            .Where(hit => !(hit.Path == "Hosting/LedgerSetup.cs" && hit.Value is "PostgresDatabase" or "Storage.Postgres"))
+            .Select(hit => $"{hit.Path}: {hit.Value}")
+            .Distinct()
+            .ToList();
+        Assert.That(offenders, Is.Empty);
+    }
+
+    [Test]
+    public void SqlOutsideTheProviders_UsesNoSqliteOnlySyntax()
+    {
+        var offenders = ApiSources()
+            .Where(f => !f.Path.StartsWith("Storage/Sqlite/", StringComparison.Ordinal) && !f.Path.StartsWith("Storage/Postgres/", StringComparison.Ordinal))
             .SelectMany(f => SqliteOnlySql().Matches(f.Text).Select(m => $"{f.Path}: {m.Value}"))
             .ToList();
         Assert.That(offenders, Is.Empty);
@@ -193,6 +207,9 @@ public sealed partial class StorageSeamTests
     /// <summary>The provider's namespace and types, and our SQLite code's (prose that says "SQLite" does not match).</summary>
     [GeneratedRegex(@"Microsoft\.Data\.Sqlite|SQLitePCL|\bSqlite[A-Z]\w*|Storage\.Sqlite")]
     private static partial Regex SqliteNames();
+
+    [GeneratedRegex(@"\bNpgsql\w*|\bPostgres[A-Z]\w*|Storage\.Postgres|pg_\w+")]
+    private static partial Regex PostgresNames();
 
     /// <summary>SQLite's own functions and statements, as SQL spells them (in either case; C#'s DateTime( is not SQL).</summary>
     [GeneratedRegex(@"\b(?:json_\w+|strftime|datetime|julianday|unixepoch|ifnull|group_concat|total|last_insert_rowid|total_changes|iif|JSON_\w+|STRFTIME|DATETIME|JULIANDAY|UNIXEPOCH|IFNULL|GROUP_CONCAT|TOTAL|LAST_INSERT_ROWID|TOTAL_CHANGES|IIF)\s*\(|\b(?:GLOB|INSERT\s+OR|REPLACE\s+INTO|LIMIT\s+-1|rowid|ROWID|PRAGMA|pragma)\b")]

@@ -106,7 +106,7 @@ public sealed class WriterTests
         var outcome = await _writer.Run<long>(Test("visible"), w =>
         {
             w.Audit(AnyAction, "visible:1", new { });
-            return w.Connection.ExecuteScalar<long>("SELECT last_insert_rowid()");
+            return w.Connection.ExecuteScalar<long>("SELECT MAX(id) FROM audit_events");
         });
         Assert.That(_app.Database.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE id = @Id", new { Id = outcome.Value }), Is.EqualTo(1));
     }

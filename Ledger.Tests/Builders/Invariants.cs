@@ -41,7 +41,7 @@ public static class Invariants
             SELECT a.id, a.balance, COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0) AS in_lots
             FROM accounts a
             WHERE a.kind = 'volunteer'
-              AND MAX(a.balance, 0) <> COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0)
+              AND CASE WHEN a.balance > 0 THEN a.balance ELSE 0 END <> COALESCE((SELECT SUM(l.remaining) FROM point_lots l WHERE l.account_id = a.id), 0)
             """);
         var movementDrift = db.Scalar<long>(
             "SELECT COUNT(*) FROM point_lots l WHERE l.remaining <> (SELECT COALESCE(SUM(m.amount), 0) FROM lot_movements m WHERE m.lot_id = l.id)");
@@ -57,7 +57,7 @@ public static class Invariants
                 SELECT 1 FROM statement_lines s
                 WHERE s.account_id = p.account_id AND s.posting_id = p.id AND s.transaction_id = t.id AND s.at = t.at
                   AND s.kind = t.kind AND s.amount = p.amount AND s.balance_after = p.balance_after
-                  AND s.reference IS t.reference AND s.memo IS t.memo)
+                  AND s.reference IS NOT DISTINCT FROM t.reference AND s.memo IS NOT DISTINCT FROM t.memo)
             """);
         Assert.Multiple(() =>
         {

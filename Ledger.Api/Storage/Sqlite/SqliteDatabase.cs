@@ -96,7 +96,7 @@ public sealed class SqliteDatabase : Database
 
     internal override DbConnection OpenWrite() => new PreparedConnection(OpenDurable(), release: null);
 
-    internal override int RowsChanged(DbConnection writeConnection) => ((PreparedConnection)writeConnection).TotalChanges;
+    internal override int? RowsChanged(DbConnection writeConnection) => ((PreparedConnection)writeConnection).TotalChanges;
 
     internal override DbConnection OpenForMigrations() => OpenDurable();
 

@@ -26,4 +26,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     /// <summary>Dapper expands <c>IN @Ids</c> into one parameter per value; PostgreSQL takes the array whole (= ANY).</summary>
     public string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    /// <summary>The writer holds the file's only write lock, so the largest id plus one is taken by nobody else.</summary>
+    public string NextId(string table) => $"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}";
+
+    public string CaseInsensitiveLike => "LIKE";
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ledger.Tests.Api;
 
 /// <summary>What the writer counts as a change committed without an audit event, which <see cref="WriteEndpointsTests"/> relies on.</summary>
-public sealed class UnauditedUnitsTests
+public sealed class SqliteUnauditedUnitsTests
 {
     private LedgerApp _app = null!;
     private long _community;

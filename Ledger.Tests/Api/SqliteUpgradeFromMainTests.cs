@@ -11,7 +11,7 @@ namespace Ledger.Tests.Api;
 /// that version did, and writes on it. The test talks only HTTP and SQL, never the service's own types, so moving the
 /// code around cannot move the guard with it.
 /// </summary>
-public sealed class UpgradeFromMainTests
+public sealed class SqliteUpgradeFromMainTests
 {
     private const string Fixture = "made-by-main-2026-12-03.sql";
 

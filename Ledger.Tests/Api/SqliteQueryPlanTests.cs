@@ -10,7 +10,7 @@ namespace Ledger.Tests.Api;
 /// scanned, and a filtered page may not walk the table by id hoping to meet its rows.
 /// </summary>
 [TestFixture, NonParallelizable]
-public sealed partial class QueryPlanTests
+public sealed partial class SqliteQueryPlanTests
 {
     /// <summary>
     /// Plans known to walk a table by id, left for the performance work (see the README's benchmark section): a time

@@ -4,7 +4,7 @@ using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class BackupTests
+public sealed class SqliteBackupTests
 {
     [Test]
     public async Task AnOnlineBackup_TakenWhileWritesContinue_RestoresToAVerifiedBalancedLedger()

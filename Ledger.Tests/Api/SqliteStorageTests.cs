@@ -5,7 +5,7 @@ using Ledger.Tests.Builders;
 
 namespace Ledger.Tests.Api;
 
-public sealed class StorageTests
+public sealed class SqliteStorageTests
 {
     [Test]
     public async Task Restart_KeepsData_AndAppliesMigrationsOnlyOnce()
