@@ -241,6 +241,11 @@ public sealed class Writer : IDisposable
 
     private static void TryExecute(DbConnection connection, string sql)
     {
+        // A connection that is not open holds no transaction. It may be the one Connected disposed before its reopen
+        // failed (the database still out of reach): Dapper would try to open it, and the ObjectDisposedException would
+        // end the write loop for good, leaving every later write of this node waiting forever.
+        if (connection.State != System.Data.ConnectionState.Open)
+            return;
         try
         {
             connection.Execute(sql);
