@@ -145,7 +145,7 @@ public sealed class Writer : IDisposable
                 _logger.LogError(ex, "Write batch of {Count} units failed; none of it was committed", batch.Count);
                 TryExecute(context.Connection, "ROLLBACK");
                 // A connection to a server that went away, or that is now a standby, is of no more use: open another.
-                if (_database.IsUnavailable(ex))
+                if (_database.IsUnavailable(ex) && context.Connection.State == System.Data.ConnectionState.Open)
                     context.Connection.Close();
                 context.AbandonBatch();
                 foreach (var item in batch)
