@@ -83,11 +83,20 @@ async Task Measure(IReadOnlyList<ServiceProcess> nodes, PostgresServer? postgres
     {
         if (!options.Wants(only))
             return;
-        if (options.Diagnose)
-            postgres!.ResetStatements("ledger");
-        report.Add(name, await load.Run(target, scenario), ceilings);
-        if (options.Diagnose)
-            await File.WriteAllTextAsync(Path.Combine(work, $"statements-{only}.md"), postgres!.TopStatements("ledger"));
+        if (!options.Diagnose)
+        {
+            report.Add(name, await load.Run(target, scenario), ceilings);
+            return;
+        }
+        postgres!.ResetStatements("ledger");
+        using var stop = new CancellationTokenSource();
+        var waits = postgres.SampleWaits("ledger", stop.Token);
+        var result = await load.Run(target, scenario);
+        await stop.CancelAsync();
+        report.Add(name, result, ceilings);
+        var sampled = await waits;
+        await File.WriteAllTextAsync(Path.Combine(work, $"diagnosis-{only}.md"), string.Create(CultureInfo.InvariantCulture,
+            $"# {name}\n\n{result.Requests} requests measured (plus 2 s unmeasured before them).\n\n{postgres.TopStatements("ledger")}\n{sampled}"));
     }
 
     await Run("record-and-approve", "record-and-approve", Scenarios.RecordAndApprove(seed), writes);
