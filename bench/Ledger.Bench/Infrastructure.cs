@@ -6,19 +6,35 @@ using System.Text;
 
 namespace Ledger.Bench;
 
-public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, string? Only, bool Scale)
+/// <param name="Nodes">Service processes on one database, the load spread over them round-robin (PostgreSQL only).</param>
+/// <param name="Diagnose">PostgreSQL: pg_stat_statements on, its top statements written per scenario (slower: not for the figures).</param>
+public sealed record Options(int Clients, TimeSpan Duration, int Volunteers, string? Only, bool Scale, string Provider, int Nodes, bool Diagnose)
 {
     public bool Wants(string scenario) => Only is null || Only.Split(',').Contains(scenario);
+
+    public bool Postgres => Provider == "postgresql";
 
     public static Options Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        return new Options(
+        var options = new Options(
             int.Parse(Value("--clients") ?? "64", CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture)),
             int.Parse(Value("--volunteers") ?? "2000", CultureInfo.InvariantCulture),
             Value("--only"),
-            args.Contains("--scale"));
+            args.Contains("--scale"),
+            Value("--provider") ?? "sqlite",
+            int.Parse(Value("--nodes") ?? "1", CultureInfo.InvariantCulture),
+            args.Contains("--pg-diagnose"));
+        if (options.Provider is not ("sqlite" or "postgresql"))
+            throw new ArgumentException($"--provider {options.Provider}: sqlite or postgresql.");
+        if (options.Nodes < 1 || (options.Nodes > 1 && !options.Postgres))
+            throw new ArgumentException("--nodes: 1 or more, and more than 1 only with --provider postgresql (SQLite is one node's file).");
+        if (options.Postgres && options.Scale)
+            throw new ArgumentException("--scale builds its 10M-posting database with SQLite only.");
+        if (options.Diagnose && !options.Postgres)
+            throw new ArgumentException("--pg-diagnose needs --provider postgresql.");
+        return options;
     }
 }
 
@@ -39,14 +55,27 @@ public static class Paths
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>CPU a process has used so far, user and kernel, all threads (/proc/PID/stat); Linux only.</summary>
-    public static TimeSpan CpuTime(int pid)
+    /// <summary>
+    /// CPU a process has used so far, user and kernel, all threads (/proc/PID/stat), and with
+    /// <paramref name="includeReapedChildren"/> that of the children it has waited for; Linux only.
+    /// </summary>
+    public static TimeSpan CpuTime(int pid, bool includeReapedChildren = false)
+    {
+        var fields = StatFields(pid);
+        // utime and stime are the 14th and 15th fields, cutime and cstime the 16th and 17th.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        if (includeReapedChildren)
+            ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    public static int ParentPid(int pid) => int.Parse(StatFields(pid)[1], CultureInfo.InvariantCulture);
+
+    /// <summary>The fields of /proc/PID/stat from the 3rd on: the 2nd, the command name, is in parentheses and may hold spaces.</summary>
+    private static string[] StatFields(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
-        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>USER_HZ, the unit of /proc times: 100 on every Linux the runtime supports.</summary>
@@ -97,7 +126,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         return client;
     }
 
-    public static async Task<ServiceProcess> Start(string repo, string work, string databaseName)
+    public static Task<ServiceProcess> Start(string repo, string work, string databaseName)
+    {
+        var db = Path.Combine(work, databaseName);
+        return Start(repo, work, db, new Dictionary<string, string> { ["ConnectionStrings__Ledger"] = db });
+    }
+
+    /// <param name="database">The environment that names the database (provider, connection string).</param>
+    public static async Task<ServiceProcess> Start(string repo, string work, string databasePath, IReadOnlyDictionary<string, string> database)
     {
         var api = Path.Combine(work, "api");
         if (!File.Exists(Path.Combine(api, "Ledger.Api.dll")))
@@ -111,14 +147,14 @@ public sealed class ServiceProcess : IAsyncDisposable
                 throw new InvalidOperationException("The service did not build.");
         }
         var port = Paths.FreePort();
-        var db = Path.Combine(work, databaseName);
         var start = new ProcessStartInfo("dotnet", [Path.Combine(api, "Ledger.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = work,
         };
-        start.Environment["ConnectionStrings__Ledger"] = db;
+        foreach (var (name, value) in database)
+            start.Environment[name] = value;
         start.Environment["Ledger__BootstrapAdminKey"] = AdminKey;
         start.Environment["Ledger__Expiry__Enabled"] = "false";
         // The benchmark is one key at thousands of requests a second: lift the per-key limit.
@@ -133,7 +169,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), db);
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), databasePath);
         for (var i = 0; i < 300; i++)
         {
             try
@@ -176,8 +212,13 @@ public sealed class Report
     public void Add(string name, LoadResult result, params string[] ceilings)
     {
         _scenarios.Add((name, result, ceilings));
-        Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}, service CPU {result.ServerCpuMicros:0} µs/req");
+        Console.WriteLine($"  {name}: {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p95 {result.P95:0.0} ms, p99 {result.P99:0.0} ms, errors {result.Errors}, service CPU {result.ServerCpuMicros:0} µs/req{DatabaseNote(result)}");
     }
+
+    private static string DatabaseNote(LoadResult r) => r.Database is { } d
+        ? string.Create(CultureInfo.InvariantCulture,
+            $", database CPU {d.Cpu.TotalMicroseconds / Math.Max(1, r.Requests):0} µs/req, {d.WalSyncs / r.Seconds:0} WAL fsyncs/s, {d.Commits / r.Seconds:0} commits/s, {d.Deadlocks} deadlocks")
+        : "";
 
     public void Ceiling(string id, string name, double perSecond, double serverCpuMicros = double.NaN)
     {
@@ -191,13 +232,20 @@ public sealed class Report
     public string Render()
     {
         var s = new StringBuilder();
-        s.AppendLine("| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | service CPU µs/req | ratio to ceiling |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        // A database server of its own (PostgreSQL) adds what it spent to the table; the SQLite table stays as it was.
+        var server = _scenarios.Any(x => x.Result.Database is not null);
+        s.AppendLine(server
+            ? "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | service CPU µs/req | database CPU µs/req | WAL fsyncs/s | deadlocks | ratio to ceiling |"
+            : "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | service CPU µs/req | ratio to ceiling |");
+        s.AppendLine(server ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" : "|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (name, r, ceilings) in _scenarios)
         {
             var ratios = ceilings.Where(_ceilings.ContainsKey).Select(id => $"{r.RequestsPerSecond / _ceilings[id].PerSecond:0.00} × ({id})").ToList();
             var ratio = ratios.Count == 0 ? "—" : string.Join(", ", ratios);
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {r.ServerCpuMicros:0} | {ratio} |");
+            var database = r.Database is { } d
+                ? string.Create(CultureInfo.InvariantCulture, $" {d.Cpu.TotalMicroseconds / Math.Max(1, r.Requests):0} | {d.WalSyncs / r.Seconds:0} | {d.Deadlocks} |")
+                : server ? " — | — | — |" : "";
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} | {r.ServerCpuMicros:0} |{database} {ratio} |");
         }
         s.AppendLine();
         foreach (var (id, (name, perSecond, cpu)) in _ceilings.OrderBy(c => c.Key))

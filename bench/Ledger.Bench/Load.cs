@@ -5,34 +5,58 @@ using System.Text.Json;
 
 namespace Ledger.Bench;
 
-/// <param name="ServerCpuMicros">CPU the serving process spent per request (all its threads, user and kernel): steadier
+/// <param name="ServerCpuMicros">CPU the serving processes spent per request (all their threads, user and kernel): steadier
 /// than requests/s on a shared machine, since the load client's own share does not enter it.</param>
-public sealed record LoadResult(double RequestsPerSecond, double P50, double P95, double P99, long Errors, long Requests, double ServerCpuMicros = double.NaN);
+/// <param name="Database">What the database server did in the measured window, where it is a server of its own (PostgreSQL).</param>
+public sealed record LoadResult(double RequestsPerSecond, double P50, double P95, double P99, long Errors, long Requests, double ServerCpuMicros = double.NaN,
+    DatabaseCounters? Database = null, double Seconds = double.NaN);
 
 /// <summary>What one scenario sends: a request per sequence number, with the key it is sent with.</summary>
 public sealed record Scenario(string? Key, Func<long, HttpRequestMessage> Make);
+
+/// <summary>
+/// What a load is sent to: the nodes (each request to the next, round-robin), the processes whose CPU is the service's,
+/// and the database server's counters where it has its own process.
+/// </summary>
+public sealed record Target(IReadOnlyList<Uri> Nodes, IReadOnlyList<int> Pids, Func<DatabaseCounters>? Database = null)
+{
+    public Target(Uri node, int pid) : this([node], [pid])
+    {
+    }
+
+    public TimeSpan CpuTime() => Pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + Paths.CpuTime(pid));
+}
 
 /// <summary>C workers, each sending one request after another for a fixed time, each request timed.</summary>
 public sealed class LoadRunner(int clients, TimeSpan duration)
 {
     private long _sequence;
+    private long _node;
 
-    public async Task Warm(Uri baseAddress, Scenario scenario, TimeSpan length)
+    public async Task Warm(Target target, Scenario scenario, TimeSpan length)
     {
-        using var http = ServiceProcess.NewClient(baseAddress, scenario.Key, clients * 2);
-        await Drive(http, scenario, length);
+        using var http = ServiceProcess.NewClient(target.Nodes[0], scenario.Key, clients * 2);
+        await Drive(http, target, scenario, length);
     }
 
-    public async Task<LoadResult> Run(Uri baseAddress, Scenario scenario, int serverPid)
+    public Task<LoadResult> Run(Uri baseAddress, Scenario scenario, int serverPid) => Run(new Target(baseAddress, serverPid), scenario);
+
+    public async Task<LoadResult> Run(Target target, Scenario scenario)
     {
-        using var http = ServiceProcess.NewClient(baseAddress, scenario.Key, clients * 2);
-        await Drive(http, scenario, TimeSpan.FromSeconds(2));
-        var cpuBefore = Paths.CpuTime(serverPid);
-        var result = await Drive(http, scenario, duration);
-        return result with { ServerCpuMicros = (Paths.CpuTime(serverPid) - cpuBefore).TotalMicroseconds / Math.Max(1, result.Requests) };
+        using var http = ServiceProcess.NewClient(target.Nodes[0], scenario.Key, clients * 2);
+        await Drive(http, target, scenario, TimeSpan.FromSeconds(2));
+        var cpuBefore = target.CpuTime();
+        var databaseBefore = target.Database?.Invoke();
+        var result = await Drive(http, target, scenario, duration);
+        var cpu = target.CpuTime() - cpuBefore;
+        return result with
+        {
+            ServerCpuMicros = cpu.TotalMicroseconds / Math.Max(1, result.Requests),
+            Database = databaseBefore is null ? null : target.Database!() - databaseBefore,
+        };
     }
 
-    private async Task<LoadResult> Drive(HttpClient http, Scenario scenario, TimeSpan length)
+    private async Task<LoadResult> Drive(HttpClient http, Target target, Scenario scenario, TimeSpan length)
     {
         var latencies = new List<double>[clients];
         var errors = 0L;
@@ -43,6 +67,8 @@ public sealed class LoadRunner(int clients, TimeSpan duration)
             while (clock.Elapsed < length)
             {
                 using var request = scenario.Make(Interlocked.Increment(ref _sequence));
+                if (target.Nodes.Count > 1)
+                    request.RequestUri = new Uri(target.Nodes[(int)(Interlocked.Increment(ref _node) % target.Nodes.Count)], request.RequestUri!);
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
@@ -65,7 +91,7 @@ public sealed class LoadRunner(int clients, TimeSpan duration)
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
-        return new LoadResult(all.Length / elapsed, Percentile(0.50), Percentile(0.95), Percentile(0.99), errors, all.Length);
+        return new LoadResult(all.Length / elapsed, Percentile(0.50), Percentile(0.95), Percentile(0.99), errors, all.Length, Seconds: elapsed);
     }
 }
 
@@ -122,6 +148,13 @@ public static class Scenarios
 
     public static Scenario Redeem(Seed seed) => new(seed.StaffKey, i =>
         Json("/api/v1/redemptions", new { volunteerId = seed.Volunteers[i % seed.Volunteers.Length], rewardId = seed.RewardId, quantity = 1 }));
+
+    /// <summary>A point from each volunteer to the next in turn: every gift debits one account and credits another.</summary>
+    public static Scenario Gift(Seed seed) => new(seed.StaffKey, i =>
+    {
+        var n = seed.Volunteers.Length;
+        return Json($"/api/v1/volunteers/{seed.Volunteers[i % n]}/transfers", new { toVolunteerId = seed.Volunteers[(i + 1) % n], amount = 1 });
+    });
 
     public static Scenario Summary(Seed seed) => new(seed.StaffKey, i =>
         new HttpRequestMessage(HttpMethod.Get, $"/api/v1/volunteers/{seed.Volunteers[i % seed.Volunteers.Length]}/summary"));
