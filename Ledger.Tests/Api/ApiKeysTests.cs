@@ -99,10 +99,24 @@ public sealed class ApiKeysTests : ApiFixture
             "the configured bootstrap key");
 
         Assert.That(Database.Query<string>("SELECT key_prefix FROM api_keys"), Has.All.Length.LessThanOrEqualTo(4));
-        // Nowhere in the file — the key's row, its audit event — are five characters of a key in clear.
+        // Nowhere in the file — the key's row, its audit event — are five characters of a key in clear. The four kept
+        // are stored right before the key's creation time, so a key whose fifth character is a '2' meets "2026-…" there:
+        // that is the kept prefix and the time, not a fifth character.
         foreach (var (file, bytes) in await Database.StoredFiles())
         foreach (var secret in new[] { LedgerApp.AdminKey, key })
-            Assert.That(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret[..5])), Is.EqualTo(-1), $"{secret[..5]}… is in {file}");
+            Assert.That(ClearFiveCharacters(bytes, secret), Is.EqualTo(-1), $"{secret[..5]}… is in {file}");
+    }
+
+    private static int ClearFiveCharacters(byte[] stored, string secret)
+    {
+        var five = System.Text.Encoding.UTF8.GetBytes(secret[..5]);
+        for (var at = stored.AsSpan().IndexOf(five); at >= 0; at = stored.AsSpan(at + 1).IndexOf(five) is var next and >= 0 ? at + 1 + next : -1)
+        {
+            var after = System.Text.Encoding.ASCII.GetString(stored, at + 4, Math.Min(5, stored.Length - at - 4));
+            if (!System.Text.RegularExpressions.Regex.IsMatch(after, @"^\d{4}-$"))
+                return at;
+        }
+        return -1;
     }
 
     [Test]
